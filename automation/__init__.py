@@ -1,0 +1,1 @@
+"""MasterTech network automation toolkit."""

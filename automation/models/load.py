@@ -1,0 +1,194 @@
+"""Load a site directory into a validated, derived `Site`, or raise `SiteError` listing every problem."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from automation.errors import SiteError
+from automation.models import design as d
+from automation.models.files import read_yaml, validate_model
+from automation.models.platforms import PLATFORMS, ROLE_PLATFORM, ports_for
+from automation.models.schema import (
+    Defaults,
+    GroupEntry,
+    HostEntry,
+    SiteFile,
+    Topology,
+)
+
+_NODE_NAME_FIX = "use a name of letters, digits, '-' and '_' that starts with a letter (at most 20)"
+
+
+@dataclass
+class _Files:
+    directory: Path
+    hosts: dict[str, HostEntry]
+    groups: dict[str, GroupEntry]
+    defaults: Defaults
+    topology: Topology
+    site: SiteFile
+
+
+@dataclass
+class _Builder:
+    """Cross-file checks and derivations; problems are collected, never raised one by one."""
+
+    f: _Files
+    problems: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)
+    platforms: dict[str, str] = field(default_factory=dict)
+    # (node, interface) -> (peer node, peer interface)
+    peer: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def file(self, name: str) -> Path:
+        return self.f.directory / name
+
+    def problem(self, file: str, where: str, what: str, fix: str) -> None:
+        self.problems.append(f"{self.file(file)}: {where}: {what}; {fix}")
+
+    def address(self, host: str) -> ipaddress.IPv4Address:
+        return self.f.hosts[host].hostname
+
+    def links_of(self, node: str) -> list[tuple[str, str, str]]:
+        """(local interface, peer node, peer interface) for every cable at a node."""
+        return sorted((i, p, pi) for (n, i), (p, pi) in self.peer.items() if n == node)
+
+    # --- nodes -------------------------------------------------------------------------------
+
+    def check_nodes(self) -> None:
+        for name, host in self.f.hosts.items():
+            if not _valid_node_name(name):
+                self.problem("hosts.yaml", name, "invalid host name", _NODE_NAME_FIX)
+                continue
+            role = host.data.role
+            platform = host.platform
+            for group in host.groups:
+                entry = self.f.groups.get(group)
+                if entry is None:
+                    self.problem(
+                        "hosts.yaml",
+                        f"{name}.groups",
+                        f"unknown group {group!r}",
+                        f"define it in groups.yaml or use one of {sorted(self.f.groups)}",
+                    )
+                    continue
+                role = role or entry.data.role
+                platform = platform or entry.platform
+            if role is None or platform is None:
+                continue
+            if platform not in PLATFORMS:
+                self.problem(
+                    "hosts.yaml" if host.platform else "groups.yaml",
+                    f"{name}.platform",
+                    f"unknown platform {platform!r}",
+                    f"use one of {sorted(PLATFORMS)}",
+                )
+                continue
+            if ROLE_PLATFORM[role] != platform:
+                self.problem(
+                    "hosts.yaml",
+                    f"{name}.platform",
+                    f"a {role} runs {ROLE_PLATFORM[role]}, not {platform}",
+                    f"set platform {ROLE_PLATFORM[role]}",
+                )
+                continue
+            if role == "server" and not host.data.services:
+                self.problem("hosts.yaml", f"{name}.data.services", "a server with no services",
+                             "list what it runs: dns, mail, web")
+            self.roles[name] = role
+            self.platforms[name] = platform
+        for i, pc in enumerate(self.f.topology.pcs):
+            if pc.name in self.f.hosts or pc.name in self.roles and self.roles[pc.name] == "pc":
+                self.problem("topology.yaml", f"pcs[{i}].name", f"duplicate host {pc.name!r}",
+                             "give every host and PC its own name")
+                continue
+            self.roles[pc.name] = "pc"
+            self.platforms[pc.name] = "linux"
+
+    # --- cables ------------------------------------------------------------------------------
+
+    def check_cables(self) -> None:
+        for i, cable in enumerate(self.f.topology.cables):
+            ends = []
+            for side in ("a", "b"):
+                node, interface = getattr(cable, side).split(" ")
+                where = f"cables[{i}].{side}"
+                if node not in self.roles:
+                    self.problem("topology.yaml", where, f"cable to unknown node {node!r}",
+                                 "use a host from hosts.yaml or a PC from pcs")
+                    continue
+                ports = ports_for(self.roles[node])
+                if interface not in ports:
+                    self.problem(
+                        "topology.yaml",
+                        where,
+                        f"{node} ({self.roles[node]}) has no interface {interface!r}",
+                        f"use one of {ports[0]} .. {ports[-1]} (full names)",
+                    )
+                    continue
+                if (node, interface) in self.peer:
+                    other = self.peer[(node, interface)]
+                    self.problem("topology.yaml", where,
+                                 f"{node} {interface} is cabled twice (also to {other[0]} {other[1]})",
+                                 "use a free port")
+                    continue
+                ends.append((node, interface))
+            if len(ends) == 2:
+                if ends[0][0] == ends[1][0]:
+                    self.problem("topology.yaml", f"cables[{i}]", "a cable from a node to itself",
+                                 "connect two different nodes")
+                    continue
+                self.peer[ends[0]] = ends[1]
+                self.peer[ends[1]] = ends[0]
+
+
+def _valid_node_name(name: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,19}", name))
+
+
+def load_site(directory: Path | str) -> d.Site:
+    """Read, validate and derive the site in `directory` (e.g. inventory/mastertech)."""
+    from automation.models.derive import derive
+
+    root = Path(directory)
+    problems: list[str] = []
+    if not root.is_dir():
+        raise SiteError([f"{root}: no such site directory; pass --site NAME or --inventory DIR"])
+    raw = {name: read_yaml(root / name, problems) for name in
+           ("hosts.yaml", "groups.yaml", "defaults.yaml", "topology.yaml", "site.yaml")}
+    hosts: dict[str, HostEntry] = {}
+    groups: dict[str, GroupEntry] = {}
+    for fname, target, model in (("hosts.yaml", hosts, HostEntry), ("groups.yaml", groups, GroupEntry)):
+        data = raw[fname]
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{root / fname}: expected a mapping of names to entries; see inventory/README.md")
+            continue
+        for key, value in data.items():
+            entry = validate_model(model, value, root / fname, problems, (str(key),))
+            if entry is not None:
+                target[str(key)] = entry
+    defaults = validate_model(Defaults, raw["defaults.yaml"], root / "defaults.yaml", problems) \
+        if raw["defaults.yaml"] is not None else None
+    topology = validate_model(Topology, raw["topology.yaml"], root / "topology.yaml", problems) \
+        if raw["topology.yaml"] is not None else None
+    site = validate_model(SiteFile, raw["site.yaml"], root / "site.yaml", problems) \
+        if raw["site.yaml"] is not None else None
+    if problems or defaults is None or topology is None or site is None:
+        raise SiteError(problems)
+    files = _Files(root, hosts, groups, defaults, topology, site)
+    builder = _Builder(files)
+    builder.check_nodes()
+    builder.check_cables()
+    result = derive(builder)
+    if builder.problems:
+        raise SiteError(builder.problems)
+    assert result is not None
+    return result
+
