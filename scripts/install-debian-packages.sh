@@ -9,7 +9,7 @@ PACKAGES=(
   frr dnsmasq-base bind9 bind9-utils dnsutils
   postfix dovecot-pop3d dovecot-imapd nginx-light
   openssh-server openssh-client sshpass busybox isc-dhcp-client
-  swaks ssl-cert openssl make
+  swaks ssl-cert openssl make graphviz
 )
 
 if [ "$(id -u)" -ne 0 ]; then

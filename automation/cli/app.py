@@ -7,7 +7,9 @@ traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -25,11 +27,18 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _register() -> None:
-    # Imported here so that a broken optional group cannot stop `--help` of the others.
-    from automation.cli import emulator, site
+    from automation.cli import site
 
     site.register(app)
-    emulator.register(app)
+    for group in ("emulator", "lab"):
+        # Groups register themselves once their module exists.
+        if (Path(__file__).parent / f"{group}.py").exists():
+            importlib.import_module(f"automation.cli.{group}").register(app)
+
+
+def _fail(message: str) -> None:
+    err.print("[bold red]error:[/bold red] ", end="")
+    err.print(message, markup=False)
 
 
 def main() -> None:
@@ -38,11 +47,12 @@ def main() -> None:
         app()
     except SiteError as exc:
         for line in exc.problems:
-            err.print(f"[red]error:[/red] {line}", markup=True)
+            _fail(line)
+        err.print(f"{len(exc.problems)} problem(s); nothing was touched.", markup=False)
         sys.exit(2)
     except UsageError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True)
+        _fail(str(exc))
         sys.exit(2)
     except AutomationError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True)
+        _fail(str(exc))
         sys.exit(1)
