@@ -5,6 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
+  python3 python3-venv
   iproute2 iputils-ping traceroute tcpdump procps psmisc
   frr dnsmasq-base bind9 bind9-utils dnsutils
   postfix dovecot-pop3d dovecot-imapd nginx-light

@@ -27,6 +27,10 @@ def derive(b: _Builder) -> d.Site | None:
     statics = _statics(b, vlans)  # node -> (vlan id, address) for servers, switches, static PCs
     pcs_vlan = _pc_vlans(b, vlans, departments)
     if b.problems:
+        # Services do not depend on the switching design: check them too, so every problem shows at once.
+        dns = _dns(b, statics)
+        _mail(b, statics, dns)
+        _web(b, statics, dns)
         return None
     members = _vlan_members(b, vlans, statics, pcs_vlan)
     trunks = _trunks(b, members)
@@ -543,7 +547,7 @@ def _dns(b: _Builder, statics: dict[str, tuple[int, Addr]]) -> d.DnsDesign | Non
     dns = b.f.site.dns
     if dns is None:
         return None
-    if not _server_with(b, dns.server, "dns", "dns.server"):
+    if not _server_with(b, dns.server, "dns", "dns.server") or dns.server not in statics:
         return None
     address = statics[dns.server][1]
     zones: list[d.ZoneDesign] = []
@@ -612,7 +616,7 @@ def _mail(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | 
     mail = b.f.site.mail
     if mail is None:
         return None
-    ok = _server_with(b, mail.server, "mail", "mail.server")
+    ok = _server_with(b, mail.server, "mail", "mail.server") and mail.server in statics
     names: set[str] = set()
     for i, user in enumerate(mail.users):
         if user.name in names:
@@ -641,7 +645,7 @@ def _web(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | N
     web = b.f.site.web
     if web is None:
         return None
-    if not _server_with(b, web.server, "web", "web.server"):
+    if not _server_with(b, web.server, "web", "web.server") or web.server not in statics:
         return None
     if _lookup_a(dns, web.hostname) != str(statics[web.server][1]):
         b.problem("site.yaml", "web.hostname", f"{web.hostname} does not resolve to {web.server}",

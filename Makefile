@@ -1,0 +1,53 @@
+# MasterTech network automation toolkit.
+#   make up     set up everything, then run the main job on the embedded lab
+#   make test   set up everything, then run the whole test suite
+#   make setup  install only (Debian packages, .venv with the Python dependencies)
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SITE ?= mastertech
+
+.PHONY: setup debian-packages up down test test-unit test-emulator test-lab test-acceptance lint golden clean
+
+setup: debian-packages $(VENV)/.installed
+
+debian-packages:
+	@bash scripts/install-debian-packages.sh
+
+# Re-installed whenever the project's dependencies change.
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+up: setup
+	$(VENV)/bin/mastertech render --site $(SITE)
+	$(VENV)/bin/mastertech diagram --site $(SITE)
+
+test: setup
+	$(VENV)/bin/pytest
+
+test-unit: setup
+	$(VENV)/bin/pytest -m unit
+
+test-emulator: setup
+	$(VENV)/bin/pytest -m emulator
+
+test-lab: setup
+	$(VENV)/bin/pytest -m lab
+
+test-acceptance: setup
+	$(VENV)/bin/pytest -m acceptance
+
+lint: setup
+	$(VENV)/bin/ruff check automation tests bench
+	$(VENV)/bin/mypy
+
+# Rewrite the golden files after an intended template change; review the diff before committing.
+golden: setup
+	UPDATE_GOLDEN=1 $(VENV)/bin/pytest -m unit tests/unit/test_render_ios.py
+
+clean:
+	rm -rf out build .pytest_cache .mypy_cache .ruff_cache
