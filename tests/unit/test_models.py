@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import ipaddress
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,17 @@ def test_lab06_is_the_seed_lab(lab06: Site) -> None:
     assert lab06.mail.domain == "mail.com"
     assert lab06.mail.users == ("client1", "client2")
     assert {p.mail_user for p in lab06.pcs} == {"client1@mail.com", "client2@mail.com"}
+
+
+def test_diagram_shows_every_node_vlan_and_service(mastertech: Site, tmp_path: Path) -> None:
+    from automation.diagram import write_diagram
+
+    svg = tmp_path / "m.svg"
+    write_diagram(mastertech, svg)
+    text = html.unescape(svg.read_text())  # Graphviz writes "-" as &#45;
+    assert text.startswith("<?xml")
+    for node in mastertech.nodes:
+        assert f">{node.name}<" in text
+    for vlan in mastertech.vlans:
+        assert str(vlan.subnet) in text
+    assert "mail.mt.com" in text and "www.mastertech.com" in text
