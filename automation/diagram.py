@@ -21,38 +21,36 @@ def to_dot(site: Site) -> str:
     lines = [
         f'graph "{site.name}" {{',
         '  graph [rankdir=TB, fontname="Helvetica", nodesep=0.4, ranksep=0.9, '
-        f'label=<<B>{escape(site.name)}</B>: {escape(site.description)}>, labelloc=t];',
+        f"label=<<B>{escape(site.name)}</B>: {escape(site.description)}>, labelloc=t];",
         '  node [fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
     ]
     for router in site.routers:
         lines.append(
             f'  "{router.name}" [shape=box, style="rounded,filled", fillcolor="#dde6f2", '
-            f'label=<<B>{router.name}</B><BR/>router, Lo0 {router.loopback.ip}>];'
+            f"label=<<B>{router.name}</B><BR/>router, Lo0 {router.loopback.ip}>];"
         )
     for switch in site.switches:
         lines.append(
             f'  "{switch.name}" [shape=box, style=filled, fillcolor="#eeeeee", '
-            f'label=<<B>{switch.name}</B><BR/>switch, Vlan{switch.mgmt_vlan} {switch.mgmt_address.ip}>];'
+            f"label=<<B>{switch.name}</B><BR/>switch, Vlan{switch.mgmt_vlan} {switch.mgmt_address.ip}>];"
         )
     for server in site.servers:
         lines.append(
             f'  "{server.name}" [shape=component, style=filled, fillcolor="{colour[server.vlan]}33", '
-            f'label=<<B>{server.name}</B><BR/>{", ".join(server.services)}<BR/>{server.address.ip}>];'
+            f"label=<<B>{server.name}</B><BR/>{', '.join(server.services)}<BR/>{server.address.ip}>];"
         )
     for pc in site.pcs:
         address = str(pc.address.ip) if pc.address else "DHCP"
         who = f"<BR/>{escape(pc.mail_user)}" if pc.mail_user else ""
         lines.append(
             f'  "{pc.name}" [shape=box, style="rounded,filled", fillcolor="{colour[pc.vlan]}55", '
-            f'label=<<B>{pc.name}</B><BR/>{escape(pc.department or f"VLAN {pc.vlan}")}, {address}{who}>];'
+            f"label=<<B>{pc.name}</B><BR/>{escape(pc.department or f'VLAN {pc.vlan}')}, {address}{who}>];"
         )
     trunk_vlans = {
         (sw.name, p.name): p.allowed for sw in site.switches for p in sw.ports if p.mode == "trunk"
     }
-    routed = {
-        (r.name, i.name): i.address.network for r in site.routers for i in r.interfaces if i.address
-    }
+    routed = {(r.name, i.name): i.address.network for r in site.routers for i in r.interfaces if i.address}
     if len(site.routers) > 1:
         lines.append("  { rank=same; " + " ".join(f'"{r.name}";' for r in site.routers) + " }")
     for cable in site.cables:
@@ -71,8 +69,10 @@ def to_dot(site: Site) -> str:
 
 
 def _legend(site: Site, colour: dict[int, str]) -> str:
-    rows = ["<TR><TD><B>VLAN</B></TD><TD><B>name</B></TD><TD><B>subnet</B></TD>"
-            "<TD><B>gateway</B></TD><TD><B>DHCP</B></TD></TR>"]
+    rows = [
+        "<TR><TD><B>VLAN</B></TD><TD><B>name</B></TD><TD><B>subnet</B></TD>"
+        "<TD><B>gateway</B></TD><TD><B>DHCP</B></TD></TR>"
+    ]
     for v in site.vlans:
         rows.append(
             f'<TR><TD BGCOLOR="{colour[v.id]}55">{v.id}</TD><TD>{escape(v.department or v.name)}</TD>'

@@ -13,8 +13,12 @@ from automation.models import Site, load_site
 SiteOption = Annotated[str, typer.Option("--site", "-s", help="Site name under the inventory.")]
 InventoryOption = Annotated[
     Path | None,
-    typer.Option("--inventory", "-i", help="Inventory directory (default: ./inventory, $MASTERTECH_INVENTORY).",
-                 show_default=False),
+    typer.Option(
+        "--inventory",
+        "-i",
+        help="Inventory directory (default: ./inventory, $MASTERTECH_INVENTORY).",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 

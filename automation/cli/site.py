@@ -39,7 +39,9 @@ def render(
 def diagram(
     site: SiteOption = "mastertech",
     inventory: InventoryOption = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="SVG file (default out/<site>.svg).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="SVG file (default out/<site>.svg).")
+    ] = None,
 ) -> None:
     """Draw the topology with departments, VLANs, subnets and servers as an SVG."""
     design = open_site(site, inventory)

@@ -28,4 +28,8 @@ def resolve_site_dir(site: str, inventory: Path | None = None) -> Path:
         known = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
         hint = f"known sites: {', '.join(known)}" if known else f"{root} holds no sites"
         raise UsageError(f"no site {site!r} in {root}; {hint} (use --site or --inventory)")
-    return path
+    # Relative to the working directory when inside it: error lines stay short and clickable.
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path

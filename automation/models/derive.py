@@ -120,30 +120,54 @@ def _vlans(b: _Builder) -> dict[int, d.VlanDesign]:
     for i, v in enumerate(site.vlans):
         where = f"vlans[{i}]"
         if v.id in out:
-            b.problem("site.yaml", f"{where}.id", f"VLAN {v.id} is defined twice", "give each VLAN its own id")
+            b.problem(
+                "site.yaml", f"{where}.id", f"VLAN {v.id} is defined twice", "give each VLAN its own id"
+            )
             continue
         if v.name in names:
-            b.problem("site.yaml", f"{where}.name", f"VLAN name {v.name!r} is used by VLAN {names[v.name]} too",
-                      "give each VLAN its own name")
+            b.problem(
+                "site.yaml",
+                f"{where}.name",
+                f"VLAN name {v.name!r} is used by VLAN {names[v.name]} too",
+                "give each VLAN its own name",
+            )
         names[v.name] = v.id
         if site.native_vlan and site.native_vlan.id == v.id:
-            b.problem("site.yaml", f"{where}.id", f"VLAN {v.id} is also the trunks' native VLAN",
-                      "keep native_vlan an unused VLAN")
+            b.problem(
+                "site.yaml",
+                f"{where}.id",
+                f"VLAN {v.id} is also the trunks' native VLAN",
+                "keep native_vlan an unused VLAN",
+            )
         for key, node in (("router", v.router), ("dhcp", v.dhcp)):
             if node is not None and b.roles.get(node) != "router":
-                b.problem("site.yaml", f"{where}.{key}", f"{node!r} is not a router of this site",
-                          f"name one of {sorted(n for n, r in b.roles.items() if r == 'router')}")
+                b.problem(
+                    "site.yaml",
+                    f"{where}.{key}",
+                    f"{node!r} is not a router of this site",
+                    f"name one of {sorted(n for n, r in b.roles.items() if r == 'router')}",
+                )
         if v.dhcp and not v.router:
-            b.problem("site.yaml", f"{where}.dhcp", f"VLAN {v.id} has DHCP but no router to relay or serve it",
-                      "set router: for this VLAN")
+            b.problem(
+                "site.yaml",
+                f"{where}.dhcp",
+                f"VLAN {v.id} has DHCP but no router to relay or serve it",
+                "set router: for this VLAN",
+            )
         if v.subnet.prefixlen > 29:
-            b.problem("site.yaml", f"{where}.subnet", f"{v.subnet} is too small for a LAN",
-                      "use a /29 or larger")
+            b.problem(
+                "site.yaml", f"{where}.subnet", f"{v.subnet} is too small for a LAN", "use a /29 or larger"
+            )
             continue
         gateway = next(v.subnet.hosts()) if v.router else None
         out[v.id] = d.VlanDesign(
-            id=v.id, name=v.name, subnet=v.subnet, gateway=gateway, router=v.router,
-            dhcp_server=v.dhcp, department=dept_of.get(v.id),
+            id=v.id,
+            name=v.name,
+            subnet=v.subnet,
+            gateway=gateway,
+            router=v.router,
+            dhcp_server=v.dhcp,
+            department=dept_of.get(v.id),
         )
     return out
 
@@ -154,17 +178,31 @@ def _departments(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, int]:
     for i, dep in enumerate(b.f.site.departments):
         where = f"departments[{i}]"
         if dep.name in out:
-            b.problem("site.yaml", f"{where}.name", f"department {dep.name!r} is listed twice", "list it once")
+            b.problem(
+                "site.yaml", f"{where}.name", f"department {dep.name!r} is listed twice", "list it once"
+            )
             continue
         if dep.vlan not in vlans:
-            b.problem("site.yaml", f"{where}.vlan", f"department {dep.name!r} has no VLAN ({dep.vlan} is not defined)",
-                      "add the VLAN under vlans: or use a defined id")
+            b.problem(
+                "site.yaml",
+                f"{where}.vlan",
+                f"department {dep.name!r} has no VLAN ({dep.vlan} is not defined)",
+                "add the VLAN under vlans: or use a defined id",
+            )
         if dep.vlan in out.values():
-            b.problem("site.yaml", f"{where}.vlan", f"VLAN {dep.vlan} already belongs to another department",
-                      "give each department its own VLAN")
+            b.problem(
+                "site.yaml",
+                f"{where}.vlan",
+                f"VLAN {dep.vlan} already belongs to another department",
+                "give each department its own VLAN",
+            )
         if dep.name not in has_pcs:
-            b.problem("topology.yaml", "pcs", f"department {dep.name!r} has no PCs",
-                      f"add PCs with department: {dep.name}")
+            b.problem(
+                "topology.yaml",
+                "pcs",
+                f"department {dep.name!r} has no PCs",
+                f"add PCs with department: {dep.name}",
+            )
         out[dep.name] = dep.vlan
     return out
 
@@ -174,26 +212,39 @@ def _pc_vlans(b: _Builder, vlans: dict[int, d.VlanDesign], departments: dict[str
     for i, pc in enumerate(b.f.topology.pcs):
         where = f"pcs[{i}]"
         if (pc.department is None) == (pc.vlan is None):
-            b.problem("topology.yaml", where, f"PC {pc.name} needs exactly one of department: or vlan:",
-                      "set its department (or, on a site without departments, its vlan)")
+            b.problem(
+                "topology.yaml",
+                where,
+                f"PC {pc.name} needs exactly one of department: or vlan:",
+                "set its department (or, on a site without departments, its vlan)",
+            )
             continue
         if pc.department is not None:
             if pc.department not in departments:
-                b.problem("topology.yaml", f"{where}.department", f"unknown department {pc.department!r}",
-                          f"use one of {sorted(departments)}")
+                b.problem(
+                    "topology.yaml",
+                    f"{where}.department",
+                    f"unknown department {pc.department!r}",
+                    f"use one of {sorted(departments)}",
+                )
                 continue
             vid = departments[pc.department]
         else:
             assert pc.vlan is not None
             vid = pc.vlan
         if vid not in vlans:
-            b.problem("topology.yaml", f"{where}.vlan", f"VLAN {vid} is not defined", "define it in site.yaml")
+            b.problem(
+                "topology.yaml", f"{where}.vlan", f"VLAN {vid} is not defined", "define it in site.yaml"
+            )
             continue
         vlan = vlans[vid]
         if pc.address is None and vlan.dhcp_server is None:
-            b.problem("topology.yaml", f"{where}.address",
-                      f"PC {pc.name} has no address and VLAN {vid} has no DHCP server",
-                      "give it a static address or set dhcp: on the VLAN")
+            b.problem(
+                "topology.yaml",
+                f"{where}.address",
+                f"PC {pc.name} has no address and VLAN {vid} has no DHCP server",
+                "give it a static address or set dhcp: on the VLAN",
+            )
         if pc.address is not None:
             _check_host_in(b, "topology.yaml", f"{where}.address", pc.address, vlan)
         out[pc.name] = vid
@@ -202,11 +253,19 @@ def _pc_vlans(b: _Builder, vlans: dict[int, d.VlanDesign], departments: dict[str
 
 def _check_host_in(b: _Builder, file: str, where: str, address: Addr, vlan: d.VlanDesign) -> None:
     if address not in vlan.subnet:
-        b.problem(file, where, f"{address} is outside VLAN {vlan.id}'s subnet {vlan.subnet}",
-                  f"use an address inside {vlan.subnet}")
+        b.problem(
+            file,
+            where,
+            f"{address} is outside VLAN {vlan.id}'s subnet {vlan.subnet}",
+            f"use an address inside {vlan.subnet}",
+        )
     elif address in (vlan.subnet.network_address, vlan.subnet.broadcast_address):
-        b.problem(file, where, f"{address} is the network or broadcast address of {vlan.subnet}",
-                  "use a host address")
+        b.problem(
+            file,
+            where,
+            f"{address} is the network or broadcast address of {vlan.subnet}",
+            "use a host address",
+        )
     elif address == vlan.gateway:
         b.problem(file, where, f"{address} is VLAN {vlan.id}'s gateway", "use another host address")
 
@@ -227,12 +286,18 @@ def _statics(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, tuple[int
             address, file, where = b.address(name), "hosts.yaml", f"{name}.hostname"
         vlan = next((v for v in vlans.values() if address in v.subnet), None)
         if vlan is None:
-            b.problem(file, where, f"{address} is outside every VLAN subnet",
-                      "use an address inside the VLAN this node sits in")
+            b.problem(
+                file,
+                where,
+                f"{address} is outside every VLAN subnet",
+                "use an address inside the VLAN this node sits in",
+            )
             continue
         _check_host_in(b, file, where, address, vlan)
         if address in used:
-            b.problem(file, where, f"{address} is also {used[address]}'s address", "give each node its own address")
+            b.problem(
+                file, where, f"{address} is also {used[address]}'s address", "give each node its own address"
+            )
         used[address] = name
         out[name] = (vlan.id, address)
     for name, role in b.roles.items():
@@ -240,23 +305,33 @@ def _statics(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, tuple[int
             address = b.address(name)
             owner = next((v for v in vlans.values() if address in v.subnet), None)
             if owner is not None:
-                b.problem("hosts.yaml", f"{name}.hostname",
-                          f"router management address {address} lies inside VLAN {owner.id}'s subnet",
-                          "use a loopback address outside every subnet (e.g. 10.255.0.x)")
+                b.problem(
+                    "hosts.yaml",
+                    f"{name}.hostname",
+                    f"router management address {address} lies inside VLAN {owner.id}'s subnet",
+                    "use a loopback address outside every subnet (e.g. 10.255.0.x)",
+                )
     return out
 
 
 def _access_port(b: _Builder, node: str) -> tuple[str, str]:
     links = b.links_of(node)
     if len(links) != 1 or b.roles.get(links[0][1]) != "switch":
-        b.problem("topology.yaml", "cables", f"{node} must be cabled once, to a switch port",
-                  f"connect {node} eth0 to a free switch port")
+        b.problem(
+            "topology.yaml",
+            "cables",
+            f"{node} must be cabled once, to a switch port",
+            f"connect {node} eth0 to a free switch port",
+        )
         return ("", "")
     return (links[0][1], links[0][2])
 
 
 def _vlan_members(
-    b: _Builder, vlans: dict[int, d.VlanDesign], statics: dict[str, tuple[int, Addr]], pcs_vlan: dict[str, int]
+    b: _Builder,
+    vlans: dict[int, d.VlanDesign],
+    statics: dict[str, tuple[int, Addr]],
+    pcs_vlan: dict[str, int],
 ) -> dict[int, set[str]]:
     """The switches and routers each VLAN must reach: access ports, SVIs, gateways."""
     members: dict[int, set[str]] = {v: set() for v in vlans}
@@ -307,8 +382,12 @@ def _trunks(b: _Builder, members: dict[int, set[str]]) -> dict[tuple[str, str], 
         if not any(node in c for c in components):
             components.append(_side(graph, node, ("", "")))
     if len(edges) > len(graph) - len(components):
-        b.problem("topology.yaml", "cables", "the switched network has a loop",
-                  "remove one cable of the loop (the lab runs no spanning tree)")
+        b.problem(
+            "topology.yaml",
+            "cables",
+            "the switched network has a loop",
+            "remove one cable of the loop (the lab runs no spanning tree)",
+        )
         return {}
     allowed: dict[tuple[str, str], tuple[int, ...]] = {}
     for node, links in graph.items():
@@ -338,9 +417,12 @@ def _gateway_ports(
                 break
         else:
             where = next(i for i, v in enumerate(b.f.site.vlans) if v.id == vid)
-            b.problem("site.yaml", f"vlans[{where}].router",
-                      f"VLAN {vid}'s hosts cannot reach {vlan.router} through one switch port",
-                      f"cable {vlan.router} to the switches of VLAN {vid}, or move the gateway")
+            b.problem(
+                "site.yaml",
+                f"vlans[{where}].router",
+                f"VLAN {vid}'s hosts cannot reach {vlan.router} through one switch port",
+                f"cable {vlan.router} to the switches of VLAN {vid}, or move the gateway",
+            )
     return out
 
 
@@ -351,7 +433,9 @@ def _links(b: _Builder) -> list[tuple[Net, dict[str, tuple[str, Addr]]]]:
         where = f"links[{i}]"
         a, z = link.between
         if any(b.roles.get(n) != "router" for n in (a, z)):
-            b.problem("site.yaml", f"{where}.between", f"{a} and {z} must both be routers", "name two routers")
+            b.problem(
+                "site.yaml", f"{where}.between", f"{a} and {z} must both be routers", "name two routers"
+            )
             continue
         cable = [(i_, pi) for i_, p, pi in b.links_of(a) if p == z]
         if not cable:
@@ -359,25 +443,37 @@ def _links(b: _Builder) -> list[tuple[Net, dict[str, tuple[str, Addr]]]]:
             continue
         hosts = list(link.subnet.hosts()) if link.subnet.prefixlen < 31 else list(link.subnet)
         if len(hosts) < 2:
-            b.problem("site.yaml", f"{where}.subnet", f"{link.subnet} has no room for two routers",
-                      "use a /30 or /31")
+            b.problem(
+                "site.yaml",
+                f"{where}.subnet",
+                f"{link.subnet} has no room for two routers",
+                "use a /30 or /31",
+            )
             continue
         out.append((link.subnet, {a: (cable[0][0], hosts[0]), z: (cable[0][1], hosts[1])}))
     return out
 
 
-def _check_overlaps(b: _Builder, vlans: dict[int, d.VlanDesign], links: list[tuple[Net, dict[str, tuple[str, Addr]]]]) -> None:
+def _check_overlaps(
+    b: _Builder, vlans: dict[int, d.VlanDesign], links: list[tuple[Net, dict[str, tuple[str, Addr]]]]
+) -> None:
     named: list[tuple[str, Net]] = [(f"VLAN {v.id}", v.subnet) for v in vlans.values()]
     named += [(f"link {'-'.join(ends)}", net) for net, ends in links]
     named += [(f"{n} loopback", Net(f"{b.address(n)}/32")) for n, r in b.roles.items() if r == "router"]
     for i, (name_a, net_a) in enumerate(named):
-        for name_b, net_b in named[i + 1:]:
+        for name_b, net_b in named[i + 1 :]:
             if net_a.overlaps(net_b):
-                b.problem("site.yaml", "vlans/links", f"{name_a} {net_a} overlaps {name_b} {net_b}",
-                          "give every subnet its own address range")
+                b.problem(
+                    "site.yaml",
+                    "vlans/links",
+                    f"{name_a} {net_a} overlaps {name_b} {net_b}",
+                    "give every subnet its own address range",
+                )
 
 
-def _check_dhcp_room(b: _Builder, vlans: dict[int, d.VlanDesign], statics: dict[str, tuple[int, Addr]]) -> None:
+def _check_dhcp_room(
+    b: _Builder, vlans: dict[int, d.VlanDesign], statics: dict[str, tuple[int, Addr]]
+) -> None:
     reserved = b.f.site.dhcp.reserved_first
     for vid, vlan in vlans.items():
         if not vlan.dhcp_server:
@@ -387,9 +483,12 @@ def _check_dhcp_room(b: _Builder, vlans: dict[int, d.VlanDesign], statics: dict[
         fixed += [(n, a) for n, (v, a) in statics.items() if v == vid]
         for name, address in fixed:
             if address is not None and address > last_reserved:
-                b.problem("site.yaml", "dhcp.reserved_first",
-                          f"VLAN {vid}'s DHCP pool would hand out {address} ({name})",
-                          f"keep static addresses within .1-.{reserved} or raise dhcp.reserved_first")
+                b.problem(
+                    "site.yaml",
+                    "dhcp.reserved_first",
+                    f"VLAN {vid}'s DHCP pool would hand out {address} ({name})",
+                    f"keep static addresses within .1-.{reserved} or raise dhcp.reserved_first",
+                )
 
 
 # --- devices ----------------------------------------------------------------------------------
@@ -440,8 +539,9 @@ def _router(
         if port in peers:
             peer, piface = peers[port]
             interfaces.append(
-                d.RouterInterface(name=port, description=f"to {peer} {short_name(piface)}",
-                                  address=addresses.get(port))
+                d.RouterInterface(
+                    name=port, description=f"to {peer} {short_name(piface)}", address=addresses.get(port)
+                )
             )
             interfaces.extend(subinterfaces.get(port, []))
         else:
@@ -466,14 +566,18 @@ def _router(
             dns_server=dns_address,
             domain_name=site.domain,
             lease_days=site.dhcp.lease_days,
-            excluded=(vlan.subnet.network_address + 1, vlan.subnet.network_address + site.dhcp.reserved_first),
+            excluded=(
+                vlan.subnet.network_address + 1,
+                vlan.subnet.network_address + site.dhcp.reserved_first,
+            ),
             vlan=vlan.id,
         )
         for vlan in (vlans[v] for v in sorted(vlans))
         if vlan.dhcp_server == name and vlan.gateway is not None
     )
-    return d.RouterDesign(name=name, domain=site.domain, loopback=loopback, interfaces=tuple(interfaces),
-                          pools=pools, ospf=ospf)
+    return d.RouterDesign(
+        name=name, domain=site.domain, loopback=loopback, interfaces=tuple(interfaces), pools=pools, ospf=ospf
+    )
 
 
 def _dhcp_server_address(
@@ -507,8 +611,15 @@ def _switch(
         if b.roles[peer] in {"switch", "router"}:
             allowed = trunks.get((name, port), ())
             used.update(allowed)
-            ports.append(d.SwitchPort(name=port, mode="trunk", description=f"to {peer} {short_name(piface)}",
-                                      allowed=allowed, native=native))
+            ports.append(
+                d.SwitchPort(
+                    name=port,
+                    mode="trunk",
+                    description=f"to {peer} {short_name(piface)}",
+                    allowed=allowed,
+                    native=native,
+                )
+            )
         else:
             vid = pcs_vlan[peer] if b.roles[peer] == "pc" else statics[peer][0]
             used.add(vid)
@@ -533,12 +644,20 @@ def _switch(
 
 def _server_with(b: _Builder, name: str, service: str, where: str) -> bool:
     if b.roles.get(name) != "server":
-        b.problem("site.yaml", where, f"{name!r} is not a server of this site",
-                  f"name one of {sorted(n for n, r in b.roles.items() if r == 'server')}")
+        b.problem(
+            "site.yaml",
+            where,
+            f"{name!r} is not a server of this site",
+            f"name one of {sorted(n for n, r in b.roles.items() if r == 'server')}",
+        )
         return False
     if service not in b.f.hosts[name].data.services:
-        b.problem("hosts.yaml", f"{name}.data.services", f"{name} does not list the {service} service",
-                  f"add {service} to its services")
+        b.problem(
+            "hosts.yaml",
+            f"{name}.data.services",
+            f"{name} does not list the {service} service",
+            f"add {service} to its services",
+        )
         return False
     return True
 
@@ -560,7 +679,9 @@ def _dns(b: _Builder, statics: dict[str, tuple[int, Addr]]) -> d.DnsDesign | Non
     seen_zones: set[str] = set()
     for zi, zone in enumerate(dns.zones):
         if zone.name in seen_zones:
-            b.problem("site.yaml", f"dns.zones[{zi}].name", f"zone {zone.name} is listed twice", "list it once")
+            b.problem(
+                "site.yaml", f"dns.zones[{zi}].name", f"zone {zone.name} is listed twice", "list it once"
+            )
             continue
         seen_zones.add(zone.name)
         records = [d.DnsRecordDesign(name="ns1", type="A", value=str(address))]
@@ -576,11 +697,17 @@ def _dns(b: _Builder, statics: dict[str, tuple[int, Addr]]) -> d.DnsDesign | Non
                 if r.target == "@":
                     fqdn = f"{zone.name}."
                 if fqdn.rstrip(".") not in a_names:
-                    b.problem("site.yaml", f"{where}.target", f"{r.type} target {fqdn} points at nothing",
-                              "add an A record for it or point it at a name that has one")
+                    b.problem(
+                        "site.yaml",
+                        f"{where}.target",
+                        f"{r.type} target {fqdn} points at nothing",
+                        "add an A record for it or point it at a name that has one",
+                    )
                     continue
                 if r.type == "MX" and r.priority is None:
-                    b.problem("site.yaml", f"{where}.priority", "an MX record needs a priority", "add priority: 10")
+                    b.problem(
+                        "site.yaml", f"{where}.priority", "an MX record needs a priority", "add priority: 10"
+                    )
                     continue
                 records.append(d.DnsRecordDesign(name=r.name, type=r.type, value=fqdn, priority=r.priority))
         zones.append(d.ZoneDesign(name=zone.name, primary_ns=f"ns1.{zone.name}.", records=tuple(records)))
@@ -596,8 +723,12 @@ def _a_target(b: _Builder, target: str, statics: dict[str, tuple[int, Addr]], wh
         return str(statics[target][1])
     if b.roles.get(target) == "router":
         return str(b.address(target))
-    b.problem("site.yaml", f"{where}.target", f"A record target {target!r} points at nothing",
-              "name a server or node of this site, or write an IPv4 address")
+    b.problem(
+        "site.yaml",
+        f"{where}.target",
+        f"A record target {target!r} points at nothing",
+        "name a server or node of this site, or write an IPv4 address",
+    )
     return None
 
 
@@ -620,25 +751,44 @@ def _mail(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | 
     names: set[str] = set()
     for i, user in enumerate(mail.users):
         if user.name in names:
-            b.problem("site.yaml", f"mail.users[{i}].name", f"duplicate mail user {user.name!r}",
-                      "list each mailbox once")
+            b.problem(
+                "site.yaml",
+                f"mail.users[{i}].name",
+                f"duplicate mail user {user.name!r}",
+                "list each mailbox once",
+            )
         names.add(user.name)
         if user.pc is not None and b.roles.get(user.pc) != "pc":
-            b.problem("site.yaml", f"mail.users[{i}].pc", f"unknown PC {user.pc!r}", "name a PC from topology.yaml")
+            b.problem(
+                "site.yaml", f"mail.users[{i}].pc", f"unknown PC {user.pc!r}", "name a PC from topology.yaml"
+            )
     zone = next((z for z in dns.zones if z.name == mail.domain), None) if dns else None
     mx = next((r for r in zone.records if r.type == "MX" and r.name == "@"), None) if zone else None
     if mx is None:
-        b.problem("site.yaml", "mail.domain", f"mail domain {mail.domain} has no MX record",
-                  f"add a zone {mail.domain} under dns.zones with an MX record at '@'")
+        b.problem(
+            "site.yaml",
+            "mail.domain",
+            f"mail domain {mail.domain} has no MX record",
+            f"add a zone {mail.domain} under dns.zones with an MX record at '@'",
+        )
         return None
     hostname = mx.value.rstrip(".")
     if ok and _lookup_a(dns, hostname) != str(statics[mail.server][1]):
-        b.problem("site.yaml", "dns.zones", f"MX host {hostname} does not resolve to {mail.server}",
-                  f"point {hostname}'s A record at {mail.server}")
+        b.problem(
+            "site.yaml",
+            "dns.zones",
+            f"MX host {hostname} does not resolve to {mail.server}",
+            f"point {hostname}'s A record at {mail.server}",
+        )
     if not ok:
         return None
-    return d.MailDesign(domain=mail.domain, server=mail.server, address=statics[mail.server][1],
-                        hostname=hostname, users=tuple(u.name for u in mail.users))
+    return d.MailDesign(
+        domain=mail.domain,
+        server=mail.server,
+        address=statics[mail.server][1],
+        hostname=hostname,
+        users=tuple(u.name for u in mail.users),
+    )
 
 
 def _web(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | None) -> d.WebDesign | None:
@@ -648,7 +798,13 @@ def _web(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | N
     if not _server_with(b, web.server, "web", "web.server") or web.server not in statics:
         return None
     if _lookup_a(dns, web.hostname) != str(statics[web.server][1]):
-        b.problem("site.yaml", "web.hostname", f"{web.hostname} does not resolve to {web.server}",
-                  f"add an A record for {web.hostname} pointing at {web.server}")
+        b.problem(
+            "site.yaml",
+            "web.hostname",
+            f"{web.hostname} does not resolve to {web.server}",
+            f"add an A record for {web.hostname} pointing at {web.server}",
+        )
         return None
-    return d.WebDesign(server=web.server, address=statics[web.server][1], hostname=web.hostname, title=web.title)
+    return d.WebDesign(
+        server=web.server, address=statics[web.server][1], hostname=web.hostname, title=web.title
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from automation.errors import SiteError
 from automation.models import design as d
-from automation.models.files import read_yaml, validate_model
+from automation.models.files import M, read_yaml, validate_model
 from automation.models.platforms import PLATFORMS, ROLE_PLATFORM, ports_for
 from automation.models.schema import (
     Defaults,
@@ -98,14 +98,22 @@ class _Builder:
                 )
                 continue
             if role == "server" and not host.data.services:
-                self.problem("hosts.yaml", f"{name}.data.services", "a server with no services",
-                             "list what it runs: dns, mail, web")
+                self.problem(
+                    "hosts.yaml",
+                    f"{name}.data.services",
+                    "a server with no services",
+                    "list what it runs: dns, mail, web",
+                )
             self.roles[name] = role
             self.platforms[name] = platform
         for i, pc in enumerate(self.f.topology.pcs):
-            if pc.name in self.f.hosts or pc.name in self.roles and self.roles[pc.name] == "pc":
-                self.problem("topology.yaml", f"pcs[{i}].name", f"duplicate host {pc.name!r}",
-                             "give every host and PC its own name")
+            if pc.name in self.f.hosts or (pc.name in self.roles and self.roles[pc.name] == "pc"):
+                self.problem(
+                    "topology.yaml",
+                    f"pcs[{i}].name",
+                    f"duplicate host {pc.name!r}",
+                    "give every host and PC its own name",
+                )
                 continue
             self.roles[pc.name] = "pc"
             self.platforms[pc.name] = "linux"
@@ -119,8 +127,12 @@ class _Builder:
                 node, interface = getattr(cable, side).split(" ")
                 where = f"cables[{i}].{side}"
                 if node not in self.roles:
-                    self.problem("topology.yaml", where, f"cable to unknown node {node!r}",
-                                 "use a host from hosts.yaml or a PC from pcs")
+                    self.problem(
+                        "topology.yaml",
+                        where,
+                        f"cable to unknown node {node!r}",
+                        "use a host from hosts.yaml or a PC from pcs",
+                    )
                     continue
                 ports = ports_for(self.roles[node])
                 if interface not in ports:
@@ -133,15 +145,22 @@ class _Builder:
                     continue
                 if (node, interface) in self.peer:
                     other = self.peer[(node, interface)]
-                    self.problem("topology.yaml", where,
-                                 f"{node} {interface} is cabled twice (also to {other[0]} {other[1]})",
-                                 "use a free port")
+                    self.problem(
+                        "topology.yaml",
+                        where,
+                        f"{node} {interface} is cabled twice (also to {other[0]} {other[1]})",
+                        "use a free port",
+                    )
                     continue
                 ends.append((node, interface))
             if len(ends) == 2:
                 if ends[0][0] == ends[1][0]:
-                    self.problem("topology.yaml", f"cables[{i}]", "a cable from a node to itself",
-                                 "connect two different nodes")
+                    self.problem(
+                        "topology.yaml",
+                        f"cables[{i}]",
+                        "a cable from a node to itself",
+                        "connect two different nodes",
+                    )
                     continue
                 self.peer[ends[0]] = ends[1]
                 self.peer[ends[1]] = ends[0]
@@ -149,6 +168,21 @@ class _Builder:
 
 def _valid_node_name(name: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,19}", name))
+
+
+def _entries(model: type[M], data: object, path: Path, problems: list[str]) -> dict[str, M]:
+    """A Nornir-style mapping of names to entries, each validated against `model`."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(f"{path}: expected a mapping of names to entries; see inventory/README.md")
+        return {}
+    out: dict[str, M] = {}
+    for key, value in data.items():
+        entry = validate_model(model, value, path, problems, (str(key),))
+        if entry is not None:
+            out[str(key)] = entry
+    return out
 
 
 def load_site(directory: Path | str) -> d.Site:
@@ -159,27 +193,27 @@ def load_site(directory: Path | str) -> d.Site:
     problems: list[str] = []
     if not root.is_dir():
         raise SiteError([f"{root}: no such site directory; pass --site NAME or --inventory DIR"])
-    raw = {name: read_yaml(root / name, problems) for name in
-           ("hosts.yaml", "groups.yaml", "defaults.yaml", "topology.yaml", "site.yaml")}
-    hosts: dict[str, HostEntry] = {}
-    groups: dict[str, GroupEntry] = {}
-    for fname, target, model in (("hosts.yaml", hosts, HostEntry), ("groups.yaml", groups, GroupEntry)):
-        data = raw[fname]
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            problems.append(f"{root / fname}: expected a mapping of names to entries; see inventory/README.md")
-            continue
-        for key, value in data.items():
-            entry = validate_model(model, value, root / fname, problems, (str(key),))
-            if entry is not None:
-                target[str(key)] = entry
-    defaults = validate_model(Defaults, raw["defaults.yaml"], root / "defaults.yaml", problems) \
-        if raw["defaults.yaml"] is not None else None
-    topology = validate_model(Topology, raw["topology.yaml"], root / "topology.yaml", problems) \
-        if raw["topology.yaml"] is not None else None
-    site = validate_model(SiteFile, raw["site.yaml"], root / "site.yaml", problems) \
-        if raw["site.yaml"] is not None else None
+    raw = {
+        name: read_yaml(root / name, problems)
+        for name in ("hosts.yaml", "groups.yaml", "defaults.yaml", "topology.yaml", "site.yaml")
+    }
+    hosts = _entries(HostEntry, raw["hosts.yaml"], root / "hosts.yaml", problems)
+    groups = _entries(GroupEntry, raw["groups.yaml"], root / "groups.yaml", problems)
+    defaults = (
+        validate_model(Defaults, raw["defaults.yaml"], root / "defaults.yaml", problems)
+        if raw["defaults.yaml"] is not None
+        else None
+    )
+    topology = (
+        validate_model(Topology, raw["topology.yaml"], root / "topology.yaml", problems)
+        if raw["topology.yaml"] is not None
+        else None
+    )
+    site = (
+        validate_model(SiteFile, raw["site.yaml"], root / "site.yaml", problems)
+        if raw["site.yaml"] is not None
+        else None
+    )
     if problems or defaults is None or topology is None or site is None:
         raise SiteError(problems)
     files = _Files(root, hosts, groups, defaults, topology, site)
@@ -191,4 +225,3 @@ def load_site(directory: Path | str) -> d.Site:
         raise SiteError(builder.problems)
     assert result is not None
     return result
-

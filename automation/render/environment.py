@@ -28,7 +28,9 @@ def vlan_list(vlans: Iterable[int]) -> str:
         if vid is not None and vid == prev + 1:
             prev = vid
             continue
-        runs.append(str(start) if start == prev else f"{start}-{prev}" if prev > start + 1 else f"{start},{prev}")
+        runs.append(
+            str(start) if start == prev else f"{start}-{prev}" if prev > start + 1 else f"{start},{prev}"
+        )
         if vid is not None:
             start = prev = vid
     return ",".join(runs)

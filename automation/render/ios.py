@@ -14,7 +14,9 @@ def _device(site: Site, name: str) -> tuple[str, RouterDesign | SwitchDesign]:
     for switch in site.switches:
         if switch.name == name:
             return "cisco_ios/switch.j2", switch
-    raise UsageError(f"{name} is not a router or switch of site {site.name}; use one of {list(site.devices())}")
+    raise UsageError(
+        f"{name} is not a router or switch of site {site.name}; use one of {list(site.devices())}"
+    )
 
 
 def _render(site: Site, name: str, push: bool) -> str:

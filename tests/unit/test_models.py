@@ -81,7 +81,10 @@ def test_dns_and_mail_derive_from_the_servers(mastertech: Site) -> None:
 def test_lab06_is_the_seed_lab(lab06: Site) -> None:
     assert lab06.routers == ()
     assert {s.name: str(s.address.ip) for s in lab06.servers} == {"DNS": "192.168.1.5", "MAIL": "192.168.1.2"}
-    assert {p.name: str(p.address.ip) for p in lab06.pcs if p.address} == {"PC0": "192.168.1.4", "PC1": "192.168.1.3"}
+    assert {p.name: str(p.address.ip) for p in lab06.pcs if p.address} == {
+        "PC0": "192.168.1.4",
+        "PC1": "192.168.1.3",
+    }
     assert lab06.mail is not None
     assert lab06.mail.domain == "mail.com"
     assert lab06.mail.users == ("client1", "client2")

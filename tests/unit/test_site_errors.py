@@ -78,9 +78,20 @@ def test_cli_exits_2_with_error_lines_and_no_traceback(case: Path, tmp_path: Pat
     site_dir = make_variant(case, tmp_path / "inv")
     out = tmp_path / "out"
     proc = subprocess.run(
-        [str(MASTERTECH_CLI), "render", "--inventory", str(site_dir.parent), "--site", site_dir.name,
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"},
+        [
+            str(MASTERTECH_CLI),
+            "render",
+            "--inventory",
+            str(site_dir.parent),
+            "--site",
+            site_dir.name,
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
     )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
