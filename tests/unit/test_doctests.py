@@ -7,7 +7,12 @@ import importlib
 
 import pytest
 
-MODULES = ["automation.models.platforms", "automation.models.files", "automation.render.environment"]
+MODULES = [
+    "automation.models.platforms",
+    "automation.models.files",
+    "automation.render.environment",
+    "automation.drift.scope",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
