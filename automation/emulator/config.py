@@ -190,6 +190,7 @@ class RunningConfig:
     ssh_version: int | None = None
     rsa_modulus: int | None = None  # keys exist once `crypto key generate rsa` ran; not printed
     file_prompt_quiet: bool = False
+    spanning_tree_mode: str = "pvst"  # IOSvL2: pvst | rapid-pvst
     banner_motd: str | None = None
     lines: dict[str, Line] = field(default_factory=dict)
     interfaces: dict[str, Interface] = field(default_factory=dict)

@@ -141,6 +141,7 @@ class Command:
     kinds: frozenset[str] = frozenset({"router", "switch"})
     no: str | None = None
     privilege: int = 1  # exec commands: 15 = privileged exec only
+    mutates: bool = True  # config commands: False for navigation (exit, end, do)
 
 
 class Args:
@@ -180,7 +181,8 @@ def _parse_pattern(pattern: str) -> list[list[Elem]]:
             pos += 1
             if tok == "[":
                 inner = parse_alts("]")
-                seqs = [s + alt for s in seqs for alt in [[], *inner]]
+                # The longer form first: when both complete, declaration order decides.
+                seqs = [s + alt for s in seqs for alt in [*inner, []]]
             elif tok == "{":
                 inner = parse_alts("}")
                 seqs = [s + alt for s in seqs for alt in inner]

@@ -1,0 +1,236 @@
+"""One emulated device: its running config shared by all sessions, NVRAM on disk, data plane.
+
+State on disk (under `DeviceSpec.state_dir`): `startup-config` (what `write memory` saved, as IOS
+prints it), `rsa-keys` (modulus of the keys `crypto key generate rsa` made; IOS keeps keys outside
+the config) and `ssh_host_ed25519_key` (see `ssh.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from automation.emulator.config import RunningConfig
+from automation.emulator.dataplane import ConfigOnlyDataPlane, DataPlane
+from automation.emulator.interfaces import Kind
+from automation.emulator.render import render_body, render_running
+from automation.emulator.secret import verify_type9
+
+if TYPE_CHECKING:
+    from automation.emulator.session import Session
+
+log = logging.getLogger(__name__)
+
+NVRAM_SIZE = 262144
+APPLY_DEBOUNCE = 0.3  # seconds of quiet before a change reaches the data plane
+
+
+def ios_time(when: datetime) -> str:
+    """`10:41:03 UTC Mon Mar 4 2024`, the form of IOS's config comments."""
+    return f"{when:%H:%M:%S} UTC {when:%a %b} {when.day} {when.year}"
+
+
+def day0_config(
+    hostname: str,
+    username: str,
+    password: str,
+    *,
+    enable_secret: str | None = None,
+    domain_name: str | None = None,
+) -> str:
+    """A day-0 configuration that makes a fresh device reachable over SSH by `username`."""
+    lines = [f"hostname {hostname}"]
+    if enable_secret:
+        lines.append(f"enable secret {enable_secret}")
+    lines.append(f"username {username} privilege 15 secret {password}")
+    lines.append("no ip domain lookup")
+    if domain_name:
+        lines += [f"ip domain name {domain_name}", "crypto key generate rsa modulus 2048"]
+    lines += ["ip ssh version 2", "line vty 0 4", " login local", " transport input ssh", "end"]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class DeviceSpec:
+    """What to run: one device, its SSH endpoint and its state directory.
+
+    `port` 0 picks a free port (read the real one from `DeviceHost.port`). `day0_config` is applied
+    only when the state directory has no startup-config yet, and becomes the startup-config.
+    """
+
+    hostname: str
+    kind: Kind
+    state_dir: Path
+    address: str = "127.0.0.1"
+    port: int = 0
+    day0_config: str | None = None
+    dataplane: DataPlane | None = field(default=None, repr=False)
+
+
+class Device:
+    """The shared state of one device; sessions come and go, this stays."""
+
+    def __init__(self, spec: DeviceSpec) -> None:
+        self.spec = spec
+        self.kind: Kind = spec.kind
+        self.dataplane: DataPlane = spec.dataplane if spec.dataplane is not None else ConfigOnlyDataPlane()
+        self.config = RunningConfig.factory(spec.kind, spec.hostname)
+        self.sessions: set[Session] = set()
+        self.boot_time = datetime.now(UTC)
+        self.last_change: tuple[datetime, str] | None = None
+        self.nvram_updated: tuple[datetime, str] | None = None
+        self.serial = "9" + hashlib.sha256(spec.hostname.encode()).hexdigest()[:10].upper()
+        self._dirty = False
+        self._kick = asyncio.Event()
+        self._apply_task: asyncio.Task[None] | None = None
+        spec.state_dir.mkdir(parents=True, exist_ok=True)
+
+    # --- files --------------------------------------------------------------------------------
+
+    @property
+    def startup_path(self) -> Path:
+        return self.spec.state_dir / "startup-config"
+
+    def startup_text(self) -> str | None:
+        try:
+            return self.startup_path.read_text()
+        except FileNotFoundError:
+            return None
+
+    def _write_atomic(self, path: Path, text: str) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+
+    def save(self, user: str) -> None:
+        """`write memory`: the running config becomes the startup config, on disk."""
+        now = datetime.now(UTC)
+        self.nvram_updated = (now, user)
+        self._write_atomic(self.startup_path, "\n".join([*self._comments(), *render_body(self.config)]) + "\n")
+
+    def store_keys(self, modulus: int) -> None:
+        self._write_atomic(self.spec.state_dir / "rsa-keys", f"{modulus}\n")
+
+    def _comments(self) -> list[str]:
+        out = ["!"]
+        if self.last_change:
+            out.append(f"! Last configuration change at {ios_time(self.last_change[0])} by {self.last_change[1]}")
+        if self.nvram_updated:
+            out.append(f"! NVRAM config last updated at {ios_time(self.nvram_updated[0])} by {self.nvram_updated[1]}")
+        if len(out) > 1:
+            out.append("!")
+        return out
+
+    def running_text(self) -> str:
+        comments = self._comments()[1:-1] if len(self._comments()) > 1 else []
+        return render_running(self.config, comments)
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    async def boot(self) -> None:
+        """Power on: factory config, then the startup-config (or the day-0 config the first time)."""
+        from automation.emulator.session import Frame, Session
+
+        self.config = RunningConfig.factory(self.kind, self.spec.hostname)
+        keys = self.spec.state_dir / "rsa-keys"
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            self.config.rsa_modulus = int(keys.read_text())
+        text = self.startup_text()
+        if text is None and self.spec.day0_config:
+            text = self.spec.day0_config
+        if text:
+            script = Session(self, user="system", privilege=15, echo=False)
+            script.stack = [Frame("exec"), Frame("config")]
+            script.feed(text.encode())
+            script.feed_eof()
+            for error in await script.run_script():
+                log.warning("%s: boot config line rejected: %s", self.spec.hostname, error)
+            if self.startup_text() is None:
+                self.save("system")
+        self.boot_time = datetime.now(UTC)
+        self.last_change = None
+        self.nvram_updated = None
+        self._dirty = True
+        await self._apply_once()
+
+    async def reload(self) -> None:
+        """Drop every session and boot again from the startup config."""
+        for session in list(self.sessions):
+            session.terminate()
+        await self.boot()
+
+    # --- changes and the data plane ------------------------------------------------------------
+
+    def config_changed(self, user: str) -> None:
+        self.last_change = (datetime.now(UTC), user)
+        self._dirty = True
+        self._ensure_apply_task()
+
+    def config_session_ended(self) -> None:
+        if self._dirty:
+            self._kick.set()
+            self._ensure_apply_task()
+
+    def _ensure_apply_task(self) -> None:
+        if self._apply_task is None or self._apply_task.done():
+            self._apply_task = asyncio.get_running_loop().create_task(self._apply_loop())
+
+    async def _apply_loop(self) -> None:
+        while self._dirty:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), APPLY_DEBOUNCE)
+            self._kick.clear()
+            await self._apply_once()
+
+    async def _apply_once(self) -> None:
+        self._dirty = False
+        try:
+            await self.dataplane.apply(self.config.snapshot())
+        except Exception:
+            log.exception("%s: data plane rejected the configuration", self.config.hostname)
+
+    async def settle(self) -> None:
+        """Wait until every committed change has reached the data plane."""
+        if self._dirty:
+            self._kick.set()
+            self._ensure_apply_task()
+        if self._apply_task is not None:
+            await asyncio.shield(self._apply_task)
+
+    async def close(self) -> None:
+        for session in list(self.sessions):
+            session.terminate()
+        if self._apply_task is not None and not self._apply_task.done():
+            self._apply_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._apply_task
+
+    # --- authentication -----------------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> int | None:
+        """Privilege level of `username` if `password` is right, else None."""
+        user = self.config.users.get(username)
+        if user is None:
+            return None
+        if user.secret_hash is not None:
+            ok = verify_type9(password, user.secret_hash)
+        else:
+            ok = user.password is not None and user.password == password
+        return user.privilege if ok else None
+
+    def check_enable(self, password: str) -> bool:
+        cfg = self.config
+        if cfg.enable_secret_hash is not None:
+            return verify_type9(password, cfg.enable_secret_hash)
+        return cfg.enable_password is not None and cfg.enable_password == password
+
+    @property
+    def has_enable_password(self) -> bool:
+        return self.config.enable_secret_hash is not None or self.config.enable_password is not None

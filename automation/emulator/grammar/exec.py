@@ -1,0 +1,407 @@
+"""User and privileged exec commands: navigation, terminal settings, show, save, ping, reload."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from ipaddress import IPv4Address
+
+from automation.emulator.config import RunningConfig
+from automation.emulator.dataplane import InterfaceState, interface_mac
+from automation.emulator.interfaces import InterfaceName, parse_interface
+from automation.emulator.parser import Args, Command
+from automation.emulator.render import render_body, render_interface_config
+from automation.emulator.session import Frame, Reject, Session, SessionClosed
+from automation.emulator.shows import dhcp, interfaces, neighbors, ping, routing, system, tables, version, vlan
+
+SWITCH = frozenset({"switch"})
+
+
+# --- navigation ------------------------------------------------------------------------------
+
+
+async def enable(s: Session, a: Args) -> None:
+    if s.privilege >= 15:
+        s.stack = [Frame("exec")]
+        return
+    if not s.device.has_enable_password:
+        s.out("% No password set\n")
+        return
+    for _ in range(3):
+        answer = await s.ask("Password: ", hidden=True)
+        if answer is None:
+            return
+        if s.device.check_enable(answer):
+            s.privilege = 15
+            s.stack = [Frame("exec")]
+            return
+    s.out("% Bad secrets\n\n")
+
+
+async def disable(s: Session, a: Args) -> None:
+    s.privilege = 1
+    s.stack = [Frame("user")]
+
+
+async def logout(s: Session, a: Args) -> None:
+    s.close()
+
+
+async def configure(s: Session, a: Args) -> None:
+    if not a.has("terminal"):
+        answer = await s.ask("Configuring from terminal, memory, or network [terminal]? ")
+        if answer is None:
+            return
+        word = answer.strip().lower()
+        if word and not "terminal".startswith(word):
+            s.out('?Must be "terminal", "memory" or "network"\n')
+            return
+    s.out("Enter configuration commands, one per line.  End with CNTL/Z.\n")
+    s.stack.append(Frame("config"))
+
+
+async def terminal_length(s: Session, a: Args) -> None:
+    s.term_length = 24 if a.has("no") else a["n"]
+
+
+async def terminal_width(s: Session, a: Args) -> None:
+    s.term_width = 80 if a.has("no") else a["n"]
+
+
+async def terminal_noop(s: Session, a: Args) -> None:
+    """`terminal monitor` / `terminal no monitor`: logging to vty stays off (no async output)."""
+
+
+# --- save, reload ----------------------------------------------------------------------------
+
+
+def _save(s: Session) -> None:
+    s.out("Building configuration...\n")
+    s.device.save(s.user)
+    s.out("[OK]\n")
+
+
+async def write_memory(s: Session, a: Args) -> None:
+    _save(s)
+
+
+async def write_terminal(s: Session, a: Args) -> None:
+    s.out(s.device.running_text().split("\n", 3)[3])
+
+
+async def copy_run_start(s: Session, a: Args) -> None:
+    if not s.device.config.file_prompt_quiet:
+        answer = await s.ask("Destination filename [startup-config]? ")
+        if answer is None:
+            return
+        if answer.strip() not in ("", "startup-config"):
+            s.out(f"%Error opening flash0:{answer.strip()} (Permission denied)\n")
+            return
+    _save(s)
+
+
+def unsaved(s: Session) -> bool:
+    startup = s.device.startup_text() or ""
+    saved = [ln for ln in startup.splitlines() if not ln.startswith("! ") and ln != "!"]
+    current = [ln for ln in render_body(s.device.config) if ln != "!"]
+    return saved != current
+
+
+async def reload(s: Session, a: Args) -> None:
+    if unsaved(s):
+        answer = await s.ask("\nSystem configuration has been modified. Save? [yes/no]: ")
+        if answer is None:
+            return
+        word = answer.strip().lower()
+        if word and "yes".startswith(word):
+            s.out("\n")
+            _save(s)
+        elif not (word and "no".startswith(word)):
+            s.out("% Please answer 'yes' or 'no'.\n")
+            return
+    answer = await s.ask("Proceed with reload? [confirm]")
+    if answer is None or (answer.strip() and not "yes".startswith(answer.strip().lower())):
+        return
+    s.flush()
+    asyncio.get_running_loop().create_task(s.device.reload())
+    raise SessionClosed()
+
+
+# --- show ------------------------------------------------------------------------------------
+
+
+async def _states(s: Session) -> dict[str, InterfaceState]:
+    return {st.name: st for st in await s.device.dataplane.interfaces()}
+
+
+def _iface_arg(s: Session, a: Args) -> str | None:
+    name: InterfaceName | None = a.get("if")
+    if name is None:
+        return None
+    if name.name not in s.device.config.interfaces:
+        raise Reject("invalid", 2)
+    return name.name
+
+
+async def show_version(s: Session, a: Args) -> None:
+    d = s.device
+    s.out(version.show_version(d.kind, d.config.hostname, d.boot_time, datetime.now(UTC), d.serial))
+
+
+async def show_running(s: Session, a: Args) -> None:
+    name = _iface_arg(s, a)
+    if name is not None:
+        s.out(render_interface_config(s.device.config, name))
+    else:
+        s.out(s.device.running_text())
+
+
+async def show_startup(s: Session, a: Args) -> None:
+    s.out(system.startup(s.device.startup_text()))
+
+
+async def show_ip_int_brief(s: Session, a: Args) -> None:
+    s.out(interfaces.ip_interface_brief(s.device.config, await _states(s)))
+
+
+async def show_ip_int(s: Session, a: Args) -> None:
+    s.out(interfaces.ip_interface(s.device.config, await _states(s), _iface_arg(s, a)))
+
+
+async def show_interfaces(s: Session, a: Args) -> None:
+    cfg: RunningConfig = s.device.config
+    name = _iface_arg(s, a)
+    if a.has("switchport"):
+        s.out(interfaces.switchport(cfg, name))
+    elif a.has("trunk"):
+        s.out(interfaces.trunk(cfg, await _states(s)))
+    elif a.has("status"):
+        s.out(interfaces.interfaces_status(cfg, await _states(s)))
+    elif a.has("description"):
+        s.out(interfaces.interfaces_description(cfg, await _states(s)))
+    else:
+        s.out(interfaces.interfaces(cfg, await _states(s), name))
+
+
+async def show_vlan(s: Session, a: Args) -> None:
+    s.out(vlan.show_vlan_brief(s.device.config) if a.has("brief") else vlan.show_vlan(s.device.config))
+
+
+async def show_spanning_tree(s: Session, a: Args) -> None:
+    cfg = s.device.config
+    states = await _states(s)
+    up = {n for n, st in states.items() if st.link_up and not cfg.interfaces[n].shutdown}
+    s.out(vlan.show_spanning_tree(cfg, interface_mac(cfg.hostname, "bridge"), up))
+
+
+async def show_ip_route(s: Session, a: Args) -> None:
+    routes = await s.device.dataplane.routes()
+    dest: IPv4Address | None = a.get("dest")
+    if dest is not None:
+        hits = [r for r in routes if dest in r.prefix]
+        if not hits:
+            s.out("% Network not in table\n")
+            return
+        best = max(hits, key=lambda r: r.prefix.prefixlen)
+        s.out(f"Routing entry for {best.prefix.with_prefixlen}\n")
+        how = {"C": "connected", "L": "connected", "S": "static"}.get(best.protocol, "ospf 1")
+        s.out(f'  Known via "{how}", distance {best.distance}, metric {best.metric}\n')
+        s.out("  Routing Descriptor Blocks:\n")
+        via = f"  * {best.next_hop}" if best.next_hop else "  * directly connected"
+        s.out(f"{via}, via {best.interface}\n" if best.interface else f"{via}\n")
+        s.out("      Route metric is 0, traffic share count is 1\n")
+        return
+    s.out(routing.show_ip_route(routes))
+
+
+async def show_ospf_neighbor(s: Session, a: Args) -> None:
+    s.out(routing.show_ip_ospf_neighbor(await s.device.dataplane.ospf_neighbors()))
+
+
+async def show_dhcp_binding(s: Session, a: Args) -> None:
+    s.out(dhcp.show_binding(await s.device.dataplane.dhcp_bindings()))
+
+
+async def show_dhcp_pool(s: Session, a: Args) -> None:
+    s.out(dhcp.show_pool(s.device.config, await s.device.dataplane.dhcp_bindings()))
+
+
+async def show_arp(s: Session, a: Args) -> None:
+    s.out(tables.show_arp(await s.device.dataplane.arp_table()))
+
+
+async def show_mac(s: Session, a: Args) -> None:
+    s.out(tables.show_mac_table(await s.device.dataplane.mac_table()))
+
+
+async def show_cdp(s: Session, a: Args) -> None:
+    s.out(system.cdp_global())
+
+
+async def show_cdp_neighbors(s: Session, a: Args) -> None:
+    found = await s.device.dataplane.cdp_neighbors()
+    s.out(neighbors.show_cdp_detail(found) if a.has("detail") else neighbors.show_cdp_neighbors(found))
+
+
+async def show_lldp(s: Session, a: Args) -> None:
+    s.out("% LLDP is not enabled\n")
+
+
+async def show_clock(s: Session, a: Args) -> None:
+    s.out(system.clock(datetime.now(UTC)))
+
+
+async def show_privilege(s: Session, a: Args) -> None:
+    s.out(system.privilege(s.privilege))
+
+
+async def show_hosts(s: Session, a: Args) -> None:
+    s.out(system.hosts(s.device.config))
+
+
+async def show_inventory(s: Session, a: Args) -> None:
+    s.out(system.inventory(s.device.kind, s.device.serial))
+
+
+async def show_archive(s: Session, a: Args) -> None:
+    s.out(system.archive())
+
+
+async def show_memory(s: Session, a: Args) -> None:
+    s.out(system.memory_statistics())
+
+
+async def show_cpu(s: Session, a: Args) -> None:
+    s.out(system.processes_cpu())
+
+
+async def show_nothing(s: Session, a: Args) -> None:
+    """Outputs that are empty on these devices (`show ipv6 interface` with IPv6 off)."""
+
+
+async def show_users(s: Session, a: Args) -> None:
+    s.out("    Line       User       Host(s)              Idle       Location\n")
+    s.out(f"*866 vty 0     {s.user:<11}idle                 00:00:00 127.0.0.1\n\n")
+    s.out("  Interface    User               Mode         Idle     Peer Address\n\n")
+
+
+async def dir_(s: Session, a: Args) -> None:
+    fs = a.get("fs", "flash0:")
+    text = s.device.startup_text()
+    if fs.rstrip("/") not in ("flash0:", "flash:"):
+        s.out(f"%Error opening {fs} (No such file or directory)\n")
+        return
+    s.out(system.directory(s.device.kind, len(text.encode()) if text else None, s.device.boot_time))
+
+
+# --- ping, traceroute ------------------------------------------------------------------------
+
+
+def _options(s: Session, a: Args, first_index: int) -> dict[str, object]:
+    words = (a.get("opts") or "").split()
+    opts: dict[str, object] = {"repeat": 5, "size": 100, "timeout": 2, "source": None}
+    i = 0
+    names = ("repeat", "size", "timeout", "source", "df-bit", "validate")
+    while i < len(words):
+        word = words[i].lower()
+        found = [n for n in names if n.startswith(word)]
+        if len(found) != 1:
+            raise Reject("invalid", first_index + i)
+        key = found[0]
+        if key in ("df-bit", "validate"):
+            i += 1
+            continue
+        if i + 1 >= len(words):
+            raise Reject("incomplete")
+        value = words[i + 1]
+        if key == "source":
+            try:
+                opts["source"] = IPv4Address(value)
+            except ValueError:
+                iface = parse_interface(value, s.device.kind)
+                cfg_if = s.device.config.interfaces.get(iface.name) if iface else None
+                if cfg_if is None or cfg_if.address is None:
+                    raise Reject("invalid", first_index + i + 1) from None
+                opts["source"] = cfg_if.address.ip
+        elif value.isdigit():
+            opts[key] = int(value)
+        else:
+            raise Reject("invalid", first_index + i + 1)
+        i += 2
+    return opts
+
+
+async def ping_(s: Session, a: Args) -> None:
+    opts = _options(s, a, 2)
+    repeat = max(1, min(int(opts["repeat"]), 2147483647))  # type: ignore[call-overload]
+    result = await s.device.dataplane.ping(
+        a["dest"], opts["source"], repeat, int(opts["size"]), int(opts["timeout"])  # type: ignore[call-overload, arg-type]
+    )
+    s.out(ping.show_ping(result))
+
+
+async def traceroute_(s: Session, a: Args) -> None:
+    hops = await s.device.dataplane.traceroute(a["dest"])
+    s.out(ping.show_traceroute(a["dest"], hops))
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+COMMON = [
+    Command("exit", logout),
+    Command("logout", logout),
+    Command("quit", logout),
+    Command("terminal length <n:int:0-512>", terminal_length),
+    Command("terminal width <n:int:0-512>", terminal_width),
+    Command("terminal no length", terminal_length),
+    Command("terminal no width", terminal_width),
+    Command("terminal monitor", terminal_noop),
+    Command("terminal no monitor", terminal_noop),
+    Command("show version", show_version),
+    Command("show clock", show_clock),
+    Command("show privilege", show_privilege),
+    Command("show hosts", show_hosts),
+    Command("show inventory", show_inventory),
+    Command("show ip interface brief", show_ip_int_brief),
+    Command("show ip interface [<if:iface>]", show_ip_int),
+    Command("show ipv6 interface [brief]", show_nothing),
+    Command("show interfaces [<if:iface>] [switchport|trunk|status|description]", show_interfaces),
+    Command("show vlan [brief]", show_vlan, kinds=SWITCH),
+    Command("show spanning-tree", show_spanning_tree, kinds=SWITCH),
+    Command("show mac address-table", show_mac, kinds=SWITCH),
+    Command("show ip route [<dest:ip>]", show_ip_route),
+    Command("show ip ospf neighbor", show_ospf_neighbor),
+    Command("show ip dhcp binding", show_dhcp_binding),
+    Command("show ip dhcp pool", show_dhcp_pool),
+    Command("show ip arp", show_arp),
+    Command("show arp", show_arp),
+    Command("show cdp", show_cdp),
+    Command("show cdp neighbors [detail]", show_cdp_neighbors),
+    Command("show lldp", show_lldp),
+    Command("show lldp neighbors [detail]", show_lldp),
+    Command("show memory statistics", show_memory),
+    Command("show processes cpu", show_cpu),
+    Command("show users", show_users),
+    Command("ping <dest:ip> [<opts:line>]", ping_),
+    Command("traceroute <dest:ip> [<opts:line>]", traceroute_),
+]
+
+USER = [
+    Command("enable", enable),
+    *COMMON,
+]
+
+PRIVILEGED = [
+    Command("enable", enable),
+    Command("disable", disable),
+    Command("configure [terminal]", configure),
+    Command("show running-config [all] [interface <if:iface>]", show_running),
+    Command("show startup-config", show_startup),
+    Command("show archive", show_archive),
+    Command("write [memory]", write_memory),
+    Command("write terminal", write_terminal),
+    Command("copy running-config startup-config", copy_run_start),
+    Command("reload", reload),
+    Command("dir [<fs:word>]", dir_),
+    *COMMON,
+]

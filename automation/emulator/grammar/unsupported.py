@@ -1,0 +1,49 @@
+"""Real IOS keywords the emulator does not implement.
+
+They take part in abbreviation, so that `s` at exec or `a` in config mode is ambiguous exactly as
+on IOS, and a line that starts with one fails at its second word like an unsupported option would.
+`no` forms of them are accepted silently (removal of something that cannot be configured here).
+"""
+
+from __future__ import annotations
+
+from automation.emulator.parser import Args, Command
+from automation.emulator.session import Reject, Session
+
+EXEC_WORDS = [
+    "access-enable", "access-profile", "archive", "cd", "clear", "clock", "connect", "crypto",
+    "debug", "delete", "disconnect", "erase", "event", "format", "fsck", "help", "history", "lock",
+    "login", "mkdir", "monitor", "more", "mrinfo", "name-connection", "pwd", "release", "rename",
+    "resume", "rlogin", "rmdir", "send", "set", "setup", "squeeze", "ssh", "systat", "tclsh",
+    "telnet", "test", "tunnel", "udld", "undebug", "verify", "where", "xconnect",
+]
+
+CONFIG_WORDS = [
+    "access-list", "alias", "archive", "arp", "boot", "bridge", "call-home", "cdp", "class-map",
+    "clock", "config-register", "default-information", "dial-peer", "dot1x",
+    "errdisable", "event", "key", "lldp", "logging", "mac", "monitor", "ntp", "object-group",
+    "policy-map", "port-channel", "privilege", "route-map", "scheduler", "snmp-server",
+    "subscriber", "tacacs-server", "track", "vtp",
+]
+
+INTERFACE_WORDS = [
+    "arp", "bandwidth", "cdp", "channel-group", "delay", "keepalive", "load-interval", "logging",
+    "mac-address", "mtu", "service-policy", "standby", "storm-control", "vrrp",
+]
+
+
+async def unsupported(s: Session, a: Args) -> None:
+    if a.negated:
+        return
+    if "rest" in a:
+        raise Reject("invalid", 1)
+    raise Reject("incomplete")
+
+
+def placeholders(words: list[str], config: bool) -> list[Command]:
+    out: list[Command] = []
+    for word in words:
+        no = "[<rest:line>]" if config else None
+        out.append(Command(f"{word} <rest:line>", unsupported, no=None))
+        out.append(Command(word, unsupported, no=f"{word} {no}" if no else None))
+    return out

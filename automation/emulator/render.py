@@ -1,0 +1,242 @@
+"""Print a `RunningConfig` the way IOSv / IOSvL2 print `show running-config`.
+
+The order of sections and of lines inside each section follows real IOS 15.x output, so that a
+config written in canonical form round-trips line for line. Defaults are not printed except where
+IOS prints them (`no ip address`, `shutdown` of fresh router ports, `duplex auto`...).
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Interface
+
+from automation.emulator.config import ALL_VLANS, Interface, Line, RunningConfig
+from automation.emulator.secret import type7
+
+VERSION = {"router": "15.8", "switch": "15.2"}  # as `show version` reports
+
+
+def vlan_ranges(vlans: frozenset[int] | set[int]) -> str:
+    """{1,2,3,10} -> "1-3,10" (IOS compresses runs of three or more; pairs stay listed)."""
+    out: list[str] = []
+    ids = sorted(vlans)
+    i = 0
+    while i < len(ids):
+        j = i
+        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
+            j += 1
+        if j - i >= 2:
+            out.append(f"{ids[i]}-{ids[j]}")
+        else:
+            out.extend(str(v) for v in ids[i : j + 1])
+        i = j + 1
+    return ",".join(out)
+
+
+def _addr(a: IPv4Interface) -> str:
+    return f"{a.ip} {a.netmask}"
+
+
+def _password(cfg: RunningConfig, text: str, typed: bool = False) -> str:
+    """A clear-text password as printed: `7 0822...` when encrypted, `0 x` / `x` otherwise."""
+    if cfg.password_encryption:
+        return f"7 {type7(text)}"
+    return f"0 {text}" if typed else text
+
+
+def render_interface(cfg: RunningConfig, iface: Interface) -> list[str]:
+    lines = [f"interface {iface.name}"]
+    if iface.description:
+        lines.append(f" description {iface.description}")
+    sp = iface.switchport
+    if iface.dot1q_vlan is not None:
+        lines.append(f" encapsulation dot1Q {iface.dot1q_vlan}{' native' if iface.dot1q_native else ''}")
+    if sp is not None:
+        if sp.trunk_allowed != ALL_VLANS:
+            allowed = vlan_ranges(sp.trunk_allowed) if sp.trunk_allowed else "none"
+            lines.append(f" switchport trunk allowed vlan {allowed}")
+        if sp.trunk_encapsulation_dot1q:
+            lines.append(" switchport trunk encapsulation dot1q")
+        if sp.trunk_native != 1:
+            lines.append(f" switchport trunk native vlan {sp.trunk_native}")
+        if sp.access_vlan != 1:
+            lines.append(f" switchport access vlan {sp.access_vlan}")
+        if sp.mode in ("access", "trunk"):
+            lines.append(f" switchport mode {sp.mode}")
+        elif sp.mode == "dynamic desirable":
+            lines.append(" switchport mode dynamic desirable")
+        if sp.nonegotiate:
+            lines.append(" switchport nonegotiate")
+    else:
+        if cfg.kind == "switch" and iface.is_physical:
+            lines.append(" no switchport")
+        for sec in iface.secondary:
+            lines.append(f" ip address {_addr(sec)} secondary")
+        if iface.address is not None:
+            lines.append(f" ip address {_addr(iface.address)}")
+        elif not iface.secondary:
+            lines.append(" no ip address")
+        for helper in iface.helper_addresses:
+            lines.append(f" ip helper-address {helper}")
+        if iface.ospf_cost is not None:
+            lines.append(f" ip ospf cost {iface.ospf_cost}")
+        if iface.ospf_hello is not None:
+            lines.append(f" ip ospf hello-interval {iface.ospf_hello}")
+        if iface.ospf_dead is not None:
+            lines.append(f" ip ospf dead-interval {iface.ospf_dead}")
+    if iface.shutdown:
+        lines.append(" shutdown")
+    if iface.duplex is not None:
+        lines.append(f" duplex {iface.duplex}")
+    if iface.speed is not None:
+        lines.append(f" speed {iface.speed}")
+    if iface.media_type is not None:
+        lines.append(f" media-type {iface.media_type}")
+    if iface.negotiation_auto is True:
+        lines.append(" negotiation auto")
+    elif iface.negotiation_auto is False:
+        lines.append(" no negotiation auto")
+    if iface.portfast:
+        lines.append(" spanning-tree portfast")
+    return lines
+
+
+def _line_block(cfg: RunningConfig, line: Line) -> list[str]:
+    out = [f"line {line.name}"]
+    if line.exec_timeout is not None:
+        out.append(f" exec-timeout {line.exec_timeout[0]} {line.exec_timeout[1]}")
+    if line.password is not None:
+        out.append(f" password {_password(cfg, line.password)}")
+    if line.login == "local":
+        out.append(" login local")
+    elif line.login == "login":
+        out.append(" login")
+    if line.transport_input is not None:
+        out.append(f" transport input {' '.join(line.transport_input)}")
+    return out
+
+
+def render_body(cfg: RunningConfig) -> list[str]:
+    """The configuration lines from `version` to `end`, without the `Building...` header."""
+    router = cfg.kind == "router"
+    out: list[str] = [f"version {VERSION[cfg.kind]}"]
+    out += ["service timestamps debug datetime msec", "service timestamps log datetime msec"]
+    out.append("service password-encryption" if cfg.password_encryption else "no service password-encryption")
+    if not router:
+        out.append("service compress-config")
+    out += ["!", f"hostname {cfg.hostname}", "!", "boot-start-marker", "boot-end-marker", "!", "!"]
+    if cfg.enable_secret_hash:
+        out.append(f"enable secret 9 {cfg.enable_secret_hash}")
+    if cfg.enable_password:
+        out.append(f"enable password {_password(cfg, cfg.enable_password)}")
+    if cfg.enable_secret_hash or cfg.enable_password:
+        out.append("!")
+    users: list[str] = []
+    for user in cfg.users.values():
+        priv = f" privilege {user.privilege}" if user.privilege != 1 else ""
+        if user.secret_hash:
+            users.append(f"username {user.name}{priv} secret 9 {user.secret_hash}")
+        elif user.password is not None:
+            users.append(f"username {user.name}{priv} password {_password(cfg, user.password, True)}")
+        else:
+            users.append(f"username {user.name}{priv}")
+    if not router:
+        out += users
+    out += ["no aaa new-model", "!", "!", "!"]
+    if router:
+        out += ["mmi polling-interval 60", "no mmi auto-configure", "no mmi pvc", "mmi snmp-timeout 180", "!", "!"]
+    for rng in cfg.dhcp_excluded:
+        out.append(f"ip dhcp excluded-address {rng.low}{f' {rng.high}' if rng.high else ''}")
+    if cfg.dhcp_excluded:
+        out.append("!")
+    for pool in cfg.dhcp_pools.values():
+        out.append(f"ip dhcp pool {pool.name}")
+        if pool.network is not None:
+            out.append(f" network {pool.network.network_address} {pool.network.netmask}")
+        if pool.default_routers:
+            out.append(f" default-router {' '.join(map(str, pool.default_routers))}")
+        if pool.dns_servers:
+            out.append(f" dns-server {' '.join(map(str, pool.dns_servers))}")
+        if pool.domain_name:
+            out.append(f" domain-name {pool.domain_name}")
+        if pool.lease == "infinite":
+            out.append(" lease infinite")
+        elif pool.lease is not None:
+            days, hours, mins = pool.lease
+            out.append(" lease " + " ".join(str(x) for x in ((days, hours, mins) if mins else (days, hours) if hours else (days,))))
+        out.append("!")
+    out += ["!", "!"]
+    if not cfg.domain_lookup:
+        out.append("no ip domain lookup")
+    if cfg.domain_name:
+        out.append(f"ip domain name {cfg.domain_name}")
+    for ns in cfg.name_servers:
+        out.append(f"ip name-server {ns}")
+    if router and not cfg.ip_routing:
+        out.append("no ip routing")
+    if not router and cfg.ip_routing:
+        out.append("ip routing")
+    out += ["ip cef", "no ipv6 cef", "!"]
+    if router:
+        out += ["multilink bundle-name authenticated", "!", "!", "!"]
+        out += users
+        if users:
+            out.append("!")
+        out += ["redundancy", "!"]
+    else:
+        out += ["!", "!", f"spanning-tree mode {cfg.spanning_tree_mode}", "spanning-tree extend system-id", "!"]
+        out += ["vlan internal allocation policy ascending", "!"]
+        for vid in sorted(cfg.vlans):
+            vlan = cfg.vlans[vid]
+            out.append(f"vlan {vid}")
+            if vlan.name:
+                out.append(f" name {vlan.name}")
+            out.append("!")
+    out += ["!", "!", "!"]
+    for iface in cfg.sorted_interfaces():
+        out += render_interface(cfg, iface)
+        out.append("!")
+    for proc in sorted(cfg.ospf.values(), key=lambda p: p.process_id):
+        out.append(f"router ospf {proc.process_id}")
+        if proc.router_id is not None:
+            out.append(f" router-id {proc.router_id}")
+        if proc.passive_default:
+            out.append(" passive-interface default")
+        for name in proc.passive:
+            out.append(f" {'no ' if proc.passive_default else ''}passive-interface {name}")
+        for net in proc.networks:
+            out.append(f" network {net.address} {net.wildcard} area {net.area}")
+        out.append("!")
+    if cfg.default_gateway is not None:
+        out.append(f"ip default-gateway {cfg.default_gateway}")
+    out += ["ip forward-protocol nd", "!", "!", "no ip http server", "no ip http secure-server"]
+    for sr in cfg.static_routes:
+        target = " ".join(str(x) for x in (sr.interface, sr.next_hop) if x is not None)
+        dist = f" {sr.distance}" if sr.distance is not None else ""
+        out.append(f"ip route {sr.prefix.network_address} {sr.prefix.netmask} {target}{dist}")
+    if cfg.ssh_version is not None:
+        out.append(f"ip ssh version {cfg.ssh_version}")
+    out += ["!", "!", "!", "!", "control-plane", "!"]
+    if cfg.banner_motd is not None:
+        out.append(f"banner motd ^C{cfg.banner_motd}^C")
+    out.append("!")
+    for key in ("con 0", "aux 0", "vty 0 4"):
+        if key in cfg.lines:
+            out += _line_block(cfg, cfg.lines[key])
+    for key, line in cfg.lines.items():
+        if key not in ("con 0", "aux 0", "vty 0 4"):
+            out += _line_block(cfg, line)
+    out += ["!", "!", "end"]
+    return out
+
+
+def render_running(cfg: RunningConfig, comments: list[str]) -> str:
+    """Full `show running-config` text with `\\n` line ends; `comments` are the `! Last ...` lines."""
+    head = ["!", *comments, "!"] if comments else ["!"]
+    body = "\n".join([*head, *render_body(cfg)]) + "\n"
+    return f"Building configuration...\n\nCurrent configuration : {len(body.encode())} bytes\n{body}"
+
+
+def render_interface_config(cfg: RunningConfig, name: str) -> str:
+    """`show running-config interface X`."""
+    body = "!\n" + "\n".join(render_interface(cfg, cfg.interfaces[name])) + "\nend\n"
+    return f"Building configuration...\n\nCurrent configuration : {len(body.encode())} bytes\n{body}"

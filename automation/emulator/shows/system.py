@@ -1,0 +1,93 @@
+"""Small system outputs: clock, hosts, inventory, privilege, archive, dir, memory, CPU, startup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from automation.emulator.config import RunningConfig
+
+
+def clock(now: datetime) -> str:
+    return f"*{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %b} {now.day} {now.year}\n"
+
+
+def hosts(cfg: RunningConfig) -> str:
+    domain = f"Default domain is {cfg.domain_name}" if cfg.domain_name else "Default domain is not set"
+    servers = " ".join(str(s) for s in cfg.name_servers)
+    lookup = "Name/address lookup uses " + (f"domain service\nName servers are {servers}" if cfg.domain_lookup and servers
+                                           else "static mappings" if not cfg.domain_lookup else "domain service\nName servers are 255.255.255.255")
+    return (
+        f"{domain}\n{lookup}\n\n"
+        "Codes: UN - unknown, EX - expired, OK - OK, ?? - revalidate\n"
+        "       temp - temporary, perm - permanent\n"
+        "       NA - Not Applicable None - Not defined\n\n"
+        "Host                      Port  Flags      Age Type   Address(es)\n"
+    )
+
+
+def inventory(kind: str, serial: str) -> str:
+    if kind == "router":
+        return (
+            'NAME: "IOSv", DESCR: "Cisco IOSv Chassis"\n'
+            f"PID: IOSv              , VID: 1.0, SN: {serial}\n\n"
+        )
+    return (
+        'NAME: "vIOS-L2", DESCR: "Cisco vIOS-L2 Chassis"\n'
+        f"PID: vios_l2           , VID: 1.0, SN: {serial}\n\n"
+    )
+
+
+def privilege(level: int) -> str:
+    return f"Current privilege level is {level}\n"
+
+
+def archive() -> str:
+    return (
+        "The maximum archive configurations allowed is 10.\n"
+        "There are currently 0 archive configurations saved.\n"
+        "The next archive file will be named Archive feature not enabled-<timestamp>-0\n"
+        " Archive #  Name\n"
+        "   1       \n   2       \n   3       \n   4       \n   5       \n"
+        "   6       \n   7       \n   8       \n   9       \n   10      \n"
+    )
+
+
+def directory(kind: str, startup_size: int | None, boot: datetime) -> str:
+    image = "vios-adventerprisek9-m" if kind == "router" else "vios_l2-adventerprisek9-m"
+    size = 142830048 if kind == "router" else 98701824
+    stamp = f"{boot:%b %d %Y %H:%M:%S} +00:00"
+    rows = [f"    1  -rw-   {size:>10}  {stamp}  {image}"]
+    if startup_size is not None:
+        rows.append(f"    2  -rw-   {startup_size:>10}  {stamp}  nvram")
+    return (
+        "Directory of flash0:/\n\n"
+        + "\n".join(rows)
+        + "\n\n2142715904 bytes total (1994342400 bytes free)\n"
+    )
+
+
+def memory_statistics() -> str:
+    return (
+        "                Head    Total(b)     Used(b)     Free(b)   Lowest(b)  Largest(b)\n"
+        "Processor   7F2C8C4C3010   471180224   184519104   286661120   285493568   285890436\n"
+        "      I/O   7F2C8D0C3010    63963136    34012864    29950272    29950272    29948732\n"
+    )
+
+
+def processes_cpu() -> str:
+    return "CPU utilization for five seconds: 1%/0%; one minute: 1%; five minutes: 1%\n"
+
+
+def startup(text: str | None) -> str:
+    if text is None:
+        return "startup-config is not present\n"
+    return f"Using {len(text.encode())} out of 262144 bytes\n{text}"
+
+
+def cdp_global() -> str:
+    return (
+        "Global CDP information:\n"
+        "  Sending CDP packets every 60 seconds\n"
+        "  Sending a holdtime value of 180 seconds\n"
+        "  Sending CDPv2 advertisements is  enabled\n"
+    )

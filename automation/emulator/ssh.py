@@ -1,0 +1,197 @@
+"""The SSH face of a device: asyncssh server, authentication, PTY shell and exec channels.
+
+Bytes in, bytes out (`encoding=None`): the session does its own echo and CR/LF handling, exactly
+like an IOS vty, because the clients' prompt and echo detection depend on every byte.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import asyncssh
+
+from automation.emulator.session import Session
+
+if TYPE_CHECKING:
+    from automation.emulator.device import Device
+
+log = logging.getLogger(__name__)
+
+SERVER_VERSION = "Cisco-1.25"
+KEY_FILE = "ssh_host_ed25519_key"
+
+
+def load_host_key(state_dir: Path) -> asyncssh.SSHKey:
+    """The device's persistent host key, created on first use (clients pin it)."""
+    path = state_dir / KEY_FILE
+    if path.exists():
+        return asyncssh.read_private_key(str(path))
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(key.export_private_key())
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return key
+
+
+class DeviceSSHServer(asyncssh.SSHServer):
+    """Authentication against the device's `username` lines; `none` is always refused."""
+
+    def __init__(self, device: Device) -> None:
+        self.device = device
+        self.privilege = 1
+        self.username = ""
+        self.peer = "?"
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        peer = conn.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if peer else "?"
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None:
+            log.debug("%s: connection from %s lost: %s", self.device.config.hostname, self.peer, exc)
+
+    def begin_auth(self, username: str) -> bool:
+        self.username = username
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        return self._check(username, password)
+
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(
+        self, username: str, lang: str, submethods: str
+    ) -> tuple[str, str, str, list[tuple[str, bool]]]:
+        # Exactly one prompt, "Password: ": ansible-pylibssh answers nothing else.
+        return "", "", "", [("Password: ", False)]
+
+    def validate_kbdint_response(self, username: str, responses: list[str]) -> bool:
+        return len(responses) == 1 and self._check(username, responses[0])
+
+    def _check(self, username: str, password: str) -> bool:
+        level = self.device.authenticate(username, password)
+        if level is None:
+            log.info("%s: failed login for %s from %s", self.device.config.hostname, username, self.peer)
+            return False
+        self.privilege = level
+        return True
+
+    def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
+        return VtySession(self.device, self.username, self.privilege)
+
+
+class VtySession(asyncssh.SSHServerSession[bytes]):
+    """A vty line: PTY shell (the clients' way) or one exec command."""
+
+    def __init__(self, device: Device, username: str, privilege: int) -> None:
+        self.device = device
+        self.username = username
+        self.privilege = privilege
+        self.chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self.session: Session | None = None
+        self.task: asyncio.Task[None] | None = None
+        self._command: str | None = None
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any) -> bool:
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self._command = command
+        return True
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        """IOS neither wraps nor scrolls for the clients; the size is not used."""
+
+    def session_started(self) -> None:
+        assert self.chan is not None
+        self.session = Session(
+            self.device,
+            user=self.username,
+            privilege=self.privilege,
+            write=self._write,
+            echo=self._command is None,
+            hangup=self._hangup,
+        )
+        self.device.sessions.add(self.session)
+        coro = self._shell() if self._command is None else self._exec(self._command)
+        self.task = asyncio.get_running_loop().create_task(coro)
+
+    def _write(self, data: bytes) -> None:
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.write(data)
+
+    def _hangup(self) -> None:
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.close()
+
+    async def _shell(self) -> None:
+        assert self.session is not None
+        try:
+            await self.session.run()
+        except Exception:
+            log.exception("%s: session failed", self.device.config.hostname)
+        finally:
+            self._finish()
+
+    async def _exec(self, command: str) -> None:
+        assert self.session is not None
+        try:
+            await self.session.execute(command)
+            self.session.flush()
+        except Exception:
+            log.exception("%s: exec %r failed", self.device.config.hostname, command)
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self.session is not None:
+            self.device.sessions.discard(self.session)
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.exit(0)
+
+    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
+        if self.session is not None:
+            self.session.feed(data)
+
+    def eof_received(self) -> bool:
+        if self.session is not None:
+            self.session.feed_eof()
+        return False
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self.session is not None:
+            self.session.feed_eof()
+            self.device.sessions.discard(self.session)
+
+
+async def start_ssh(device: Device, address: str, port: int) -> asyncssh.SSHAcceptor:
+    """Listen for SSH on (address, port); port 0 picks a free one."""
+    key = load_host_key(device.spec.state_dir)
+    return await asyncssh.create_server(
+        lambda: DeviceSSHServer(device),
+        address,
+        port,
+        server_host_keys=[key],
+        server_version=SERVER_VERSION,
+        encoding=None,
+        allow_scp=False,
+        agent_forwarding=False,
+        x11_forwarding=False,
+        login_timeout=60,
+        keepalive_interval=0,
+        reuse_address=True,
+    )
