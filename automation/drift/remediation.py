@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from hier_config import HConfig, Platform, WorkflowRemediation, get_hconfig
+from hier_config import HConfig, MatchRule, Platform, WorkflowRemediation, get_hconfig, get_hconfig_driver
+from hier_config.models import OrderingRule
+from hier_config.platforms.driver_base import HConfigDriverBase
 
 from automation.drift.scope import managed_scope
 
@@ -21,6 +24,26 @@ class Remediation:
         return not self.commands
 
 
+@cache
+def ios_driver() -> HConfigDriverBase:
+    """hier_config's IOS driver with the orderings IOS itself insists on.
+
+    IOS refuses `switchport mode trunk` while the trunk encapsulation is auto ("Command rejected"),
+    so the encapsulation must come first; hier_config already moves `switchport mode` early.
+    """
+    driver = get_hconfig_driver(Platform.CISCO_IOS)
+    driver.rules.ordering.append(
+        OrderingRule(
+            match_rules=(
+                MatchRule(startswith="interface"),
+                MatchRule(startswith="switchport trunk encapsulation "),
+            ),
+            weight=-20,
+        )
+    )
+    return driver
+
+
 def _lines(config: HConfig) -> tuple[str, ...]:
     # cisco_style_text() indents children; IOS accepts indented lines, and `exit` closes sub-modes.
     return tuple(line.rstrip() for line in config.dump_simple(sectional_exiting=True) if line.strip())
@@ -33,8 +56,8 @@ def remediate(running: str, intended: str) -> Remediation:
     rather than `no interface`, which IOS would reject.
     """
     workflow = WorkflowRemediation(
-        get_hconfig(Platform.CISCO_IOS, managed_scope(running)),
-        get_hconfig(Platform.CISCO_IOS, managed_scope(intended)),
+        get_hconfig(ios_driver(), managed_scope(running)),
+        get_hconfig(ios_driver(), managed_scope(intended)),
     )
     return Remediation(
         commands=_fix_physical(_lines(workflow.remediation_config)),

@@ -1,0 +1,95 @@
+"""Deploy a site: IOS devices through Nornir (remediate, push, verify, save), servers through Ansible.
+
+Results are data (`DeployReport`); the CLI turns them into tables or JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from nornir.core import Nornir
+from nornir.core.task import AggregatedResult
+
+from automation.models.design import Site
+from automation.tasks.config import DeployOutcome, deploy_config
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HostReport:
+    host: str
+    changed: bool
+    commands: list[str]
+    error: str | None
+    seconds: float
+    saved: bool = False
+    rolled_back: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "changed": self.changed,
+            "commands": self.commands,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class DeployReport:
+    hosts: list[HostReport] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(h.error is None for h in self.hosts)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "hosts": [h.as_json() for h in self.hosts]}
+
+
+def _host_report(name: str, results: AggregatedResult) -> HostReport:
+    multi = results[name]
+    first = multi[0]
+    outcome = first.result
+    if isinstance(outcome, DeployOutcome):
+        return HostReport(
+            host=name,
+            changed=outcome.changed and not outcome.error,
+            commands=outcome.commands,
+            error=outcome.error,
+            seconds=outcome.seconds,
+            saved=outcome.saved,
+            rolled_back=outcome.rolled_back,
+        )
+    # The task raised before it could report (unreachable, wrong password, timeout).
+    exc = first.exception
+    reason = f"{type(exc).__name__}: {exc}".splitlines()[0] if exc else str(outcome)
+    return HostReport(host=name, changed=False, commands=[], error=reason, seconds=0.0)
+
+
+def deploy_devices(
+    nr: Nornir,
+    site: Site,
+    *,
+    dry_run: bool = False,
+    on_done: Callable[[HostReport], None] | None = None,
+) -> DeployReport:
+    """Deploy every IOS host in `nr` in parallel; one host's failure never stops the others."""
+    start = time.monotonic()
+    results = nr.run(task=deploy_config, site=site, dry_run=dry_run, name="deploy_config")
+    report = DeployReport()
+    for name in sorted(results):
+        host = _host_report(name, results)
+        report.hosts.append(host)
+        if on_done:
+            on_done(host)
+    nr.close_connections()
+    report.seconds = time.monotonic() - start
+    log.info("deploy: %s", asdict(report) if log.isEnabledFor(logging.DEBUG) else report.ok)
+    return report

@@ -1,0 +1,140 @@
+"""Configure an IOS device from its intended config: remediate, push, verify, save or roll back."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+
+from netmiko import ConfigInvalidException
+from nornir.core.task import Result, Task
+
+from automation.drift import remediate
+from automation.models.design import Site
+from automation.render import render_intended
+
+log = logging.getLogger(__name__)
+
+# What IOS prints when it refuses a line (see the emulator's and IOS's exact error texts).
+IOS_ERROR = (
+    r"% Invalid input|% Incomplete command|% Ambiguous command|% Unknown command|%\s?Error"
+    r"|Command rejected|% Bad mask|overlaps with"
+)
+
+
+@dataclass
+class DeployOutcome:
+    """Per-host facts a deploy reports; stored as the Result's `result`."""
+
+    changed: bool = False
+    commands: list[str] = field(default_factory=list)
+    error: str | None = None
+    rolled_back: bool = False
+    saved: bool = False
+    stage: str = "start"
+    seconds: float = 0.0
+
+
+def render_config(task: Task, *, site: Site) -> Result:
+    return Result(host=task.host, result=render_intended(site, task.host.name))
+
+
+def _connection(task: Task):  # type: ignore[no-untyped-def]
+    return task.host.get_connection("netmiko", task.nornir.config)
+
+
+def get_running_config(task: Task) -> Result:
+    conn = _connection(task)
+    conn.enable()
+    return Result(host=task.host, result=conn.send_command("show running-config", read_timeout=60))
+
+
+def save_config(task: Task) -> Result:
+    output = _connection(task).save_config()
+    if "[OK]" not in output:
+        return Result(host=task.host, failed=True, result=output)
+    return Result(host=task.host, result=output, changed=True)
+
+
+def _push(task: Task, commands: tuple[str, ...]) -> str:
+    conn = _connection(task)
+    conn.enable()
+    output: str = conn.send_config_set(list(commands), error_pattern=IOS_ERROR, read_timeout=60)
+    return output
+
+
+def _rejected_line(exc: ConfigInvalidException) -> str:
+    """The line IOS refused and its message, from netmiko's exception text."""
+    text = str(exc)
+    match = re.search(r"Invalid input detected|Incomplete command|Ambiguous command|Command rejected", text)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for i, line in enumerate(lines):
+        if (line.lstrip().startswith("%") or line.startswith("Command rejected")) and i > 0:
+            echo = next((ln for ln in reversed(lines[:i]) if "#" in ln), lines[i - 1])
+            command = echo.split("#", 1)[-1].strip()
+            return f"{command!r} rejected: {line.strip()}"
+    return match.group(0) if match else text.strip()
+
+
+def deploy_config(task: Task, *, site: Site, dry_run: bool = False) -> Result:
+    """Make the device match its intended config; never leave it half done.
+
+    Sends only the hier_config remediation (a device already right gets nothing). After a push the
+    running config is read again: only when nothing remains to remediate is it saved. A rejected
+    line or a failed verification rolls the device back to the running config it had, unsaved.
+    """
+    start = time.monotonic()
+    outcome = DeployOutcome()
+    intended = render_intended(site, task.host.name)
+    outcome.stage = "read"
+    before = get_running_config(task).result
+    plan = remediate(before, intended)
+    outcome.commands = list(plan.commands)
+    outcome.changed = not plan.empty
+    if plan.empty or dry_run:
+        outcome.stage = "done"
+        outcome.seconds = time.monotonic() - start
+        return Result(host=task.host, result=outcome, changed=False)
+    outcome.stage = "push"
+    try:
+        _push(task, plan.commands)
+        outcome.stage = "verify"
+        after = get_running_config(task).result
+        left = remediate(after, intended)
+        if not left.empty:
+            raise _VerifyError(f"still differs after the push: {list(left.commands)[:5]}")
+    except (ConfigInvalidException, _VerifyError) as exc:
+        outcome.error = _rejected_line(exc) if isinstance(exc, ConfigInvalidException) else str(exc)
+        outcome.stage = "rollback"
+        _roll_back(task, before, outcome)
+        outcome.seconds = time.monotonic() - start
+        return Result(host=task.host, result=outcome, failed=True, changed=False)
+    outcome.stage = "save"
+    saved = save_config(task)
+    outcome.saved = not saved.failed
+    if saved.failed:
+        outcome.error = f"write memory failed: {saved.result!r}"
+    outcome.stage = "done"
+    outcome.seconds = time.monotonic() - start
+    return Result(host=task.host, result=outcome, failed=bool(outcome.error), changed=True)
+
+
+class _VerifyError(Exception):
+    pass
+
+
+def _roll_back(task: Task, before: str, outcome: DeployOutcome) -> None:
+    """Return to the pre-deploy running config (hier_config from now back to then); do not save."""
+    now = get_running_config(task).result
+    back = remediate(now, before)
+    if not back.empty:
+        try:
+            _push(task, back.commands)
+        except ConfigInvalidException as exc:
+            log.error("%s: rollback line rejected: %s", task.host.name, exc)
+            outcome.error = f"{outcome.error}; rollback incomplete: {_rejected_line(exc)}"
+            return
+    outcome.rolled_back = remediate(get_running_config(task).result, before).empty
+    if not outcome.rolled_back:
+        outcome.error = f"{outcome.error}; rollback did not restore the previous config"
