@@ -10,6 +10,7 @@ from automation.emulator.config import (
     Interface,
     OspfNetwork,
     OspfProcess,
+    RunningConfig,
     StaticRoute,
     User,
 )
@@ -189,6 +190,13 @@ async def banner_motd(s: Session, a: Args) -> None:
 async def interface(s: Session, a: Args) -> None:
     name: InterfaceName = a["if"]
     cfg = s.device.config
+    if a.defaulted:
+        # `default interface X`: back to what a fresh boot has (physical) or an empty interface.
+        fresh = RunningConfig.factory(cfg.kind, cfg.hostname).interfaces.get(name.name)
+        if name.name in cfg.interfaces:
+            cfg.interfaces[name.name] = fresh or Interface(name.name)
+        s.out(f"Interface {name.name} set to default configuration\n")
+        return
     if a.negated:
         if name.type.slotted and name.parent is None:
             raise Reject("invalid", 2)
@@ -438,8 +446,6 @@ async def lease(s: Session, a: Args) -> None:
         pool.lease = "infinite"
     else:
         pool.lease = (a["d"], a.get("h", 0), a.get("m", 0))
-        if pool.lease == (1, 0, 0):
-            pool.lease = None
 
 
 # --- config-router ---------------------------------------------------------------------------

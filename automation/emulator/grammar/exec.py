@@ -12,7 +12,17 @@ from automation.emulator.interfaces import InterfaceName, parse_interface
 from automation.emulator.parser import Args, Command
 from automation.emulator.render import render_body, render_interface_config
 from automation.emulator.session import Frame, Reject, Session, SessionClosed
-from automation.emulator.shows import dhcp, interfaces, neighbors, ping, routing, system, tables, version, vlan
+from automation.emulator.shows import (
+    dhcp,
+    interfaces,
+    neighbors,
+    ping,
+    routing,
+    system,
+    tables,
+    version,
+    vlan,
+)
 
 SWITCH = frozenset({"switch"})
 
