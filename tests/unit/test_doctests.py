@@ -12,6 +12,7 @@ MODULES = [
     "automation.models.files",
     "automation.render.environment",
     "automation.drift.scope",
+    "automation.checks.verify",
 ]
 
 

@@ -51,7 +51,10 @@ def _future(running: str, commands: tuple[str, ...]) -> str:
 
 
 def test_a_device_already_right_gets_nothing(intended: str) -> None:
-    unmanaged = "version 15.9\nboot-start-marker\nusername admin privilege 15 secret 9 $9$d\nline vty 0 4\n login local\n"
+    unmanaged = (
+        "version 15.9\nboot-start-marker\nusername admin privilege 15 secret 9 $9$d\n"
+        "line vty 0 4\n login local\n"
+    )
     assert remediate(unmanaged + intended, intended).empty
 
 
