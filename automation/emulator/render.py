@@ -237,6 +237,6 @@ def render_running(cfg: RunningConfig, comments: list[str]) -> str:
 
 
 def render_interface_config(cfg: RunningConfig, name: str) -> str:
-    """`show running-config interface X`."""
-    body = "!\n" + "\n".join(render_interface(cfg, cfg.interfaces[name])) + "\nend\n"
+    """`show running-config interface X`, closed by `!` as ntc-templates' fixtures show it."""
+    body = "!\n" + "\n".join(render_interface(cfg, cfg.interfaces[name])) + "\n!\n"
     return f"Building configuration...\n\nCurrent configuration : {len(body.encode())} bytes\n{body}"

@@ -74,8 +74,19 @@ def memory_statistics() -> str:
     )
 
 
+_PROCESSES = [
+    (1, 0, 15, 0, "Chunk Manager"), (2, 12, 3451, 3, "Load Meter"), (3, 1040, 212, 4905, "SpanTree Helper"),
+    (4, 0, 1, 0, "Retransmission of"), (5, 0, 1, 0, "IPC ISSU Dispatch"), (6, 27, 2210, 12, "Exec"),
+    (7, 3, 17, 176, "RF Slave Main Thr"), (8, 1852, 9131, 202, "Check heaps"),
+]
+
+
 def processes_cpu() -> str:
-    return "CPU utilization for five seconds: 1%/0%; one minute: 1%; five minutes: 1%\n"
+    out = ["CPU utilization for five seconds: 1%/0%; one minute: 1%; five minutes: 1%",
+           " PID Runtime(ms)     Invoked      uSecs   5Sec   1Min   5Min TTY Process "]
+    for pid, runtime, invoked, usecs, name in _PROCESSES:
+        out.append(f"{pid:>4}{runtime:>12}{invoked:>12}{usecs:>11}  0.00%  0.00%  0.00%   0 {name:<17}")
+    return "\n".join(out) + "\n"
 
 
 def startup(text: str | None) -> str:

@@ -1,0 +1,135 @@
+"""Deploy through Nornir + netmiko against emulated IOS devices (the real clients, real SSH).
+
+The data plane is absent here (OSPF and leases need the embedded lab), so these tests cover what
+the devices' configs alone decide: a deploy from nothing, idempotency, drift correction, failure
+isolation, rollback of a rejected line, and a dry run that touches nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+import pytest
+from emulator_support import PASSWORD, USER, device_spec
+from netmiko import ConnectHandler
+
+from automation.deploy import DeployReport, deploy_devices
+from automation.drift import managed_scope
+from automation.emulator.server import ThreadedEmulator
+from automation.inventory import PROJECT_INVENTORY
+from automation.inventory.nornir import init_nornir, ios_devices
+from automation.models import Site, load_site
+from automation.render import TEMPLATES_DIR, environment, render_intended
+from automation.secrets import Credentials
+
+SITE = load_site(PROJECT_INVENTORY / "mastertech")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, int]]]:
+    tmp = tmp_path_factory.mktemp("deploy")
+    specs = [
+        device_spec(tmp, name, "router" if name.startswith("R") else "switch") for name in SITE.devices()
+    ]
+    with ThreadedEmulator(specs) as emu:
+        yield {name: host.endpoint for name, host in emu.hosts.items()}
+
+
+def _deploy(
+    endpoints: dict[str, tuple[str, int]], *, dry_run: bool = False, password: str = PASSWORD,
+    site: Site = SITE,
+) -> DeployReport:
+    nr = ios_devices(init_nornir(site.directory, Credentials(USER, password, "test"), endpoints))
+    return deploy_devices(nr, site, dry_run=dry_run)
+
+
+def _running(endpoint: tuple[str, int]) -> str:
+    host, port = endpoint
+    with ConnectHandler(device_type="cisco_ios", host=host, port=port, username=USER, password=PASSWORD) as c:
+        return str(c.send_command("show running-config"))
+
+
+def _startup(endpoint: tuple[str, int]) -> str:
+    host, port = endpoint
+    with ConnectHandler(device_type="cisco_ios", host=host, port=port, username=USER, password=PASSWORD) as c:
+        return str(c.send_command("show startup-config"))
+
+
+def test_dry_run_touches_nothing(lab: dict[str, tuple[str, int]]) -> None:
+    before = {name: _running(ep) for name, ep in lab.items()}
+    report = _deploy(lab, dry_run=True)
+    assert report.ok
+    assert all(h.commands for h in report.hosts), "a fresh device needs commands"
+    assert "hostname R1" in next(h for h in report.hosts if h.host == "R1").commands
+    after = {name: _running(ep) for name, ep in lab.items()}
+    assert {n: managed_scope(t) for n, t in before.items()} == {n: managed_scope(t) for n, t in after.items()}
+
+
+def test_deploy_from_nothing_then_nothing_to_send(lab: dict[str, tuple[str, int]]) -> None:
+    first = _deploy(lab)
+    assert first.ok, [(h.host, h.error) for h in first.hosts]
+    assert all(h.changed and h.saved for h in first.hosts)
+    for name, ep in lab.items():
+        running = _running(ep)
+        assert managed_scope(render_intended(SITE, name)) == managed_scope(running)
+        assert managed_scope(_startup(ep)) == managed_scope(running), "saved after verification"
+    second = _deploy(lab)
+    assert second.ok
+    assert [h.commands for h in second.hosts] == [[] for _ in second.hosts]
+    assert not any(h.changed for h in second.hosts)
+
+
+def test_a_hand_made_change_is_corrected(lab: dict[str, tuple[str, int]]) -> None:
+    _deploy(lab)
+    host, port = lab["R1"]
+    with ConnectHandler(device_type="cisco_ios", host=host, port=port, username=USER, password=PASSWORD) as c:
+        c.send_config_set(["interface GigabitEthernet0/1.10", "ip address 192.168.10.254 255.255.255.0",
+                           "ip dhcp pool ROGUE", "network 10.9.9.0 255.255.255.0"])
+    report = _deploy(lab)
+    r1 = next(h for h in report.hosts if h.host == "R1")
+    assert r1.changed and not r1.error
+    assert "no ip dhcp pool ROGUE" in r1.commands
+    assert any("ip address 192.168.10.1 255.255.255.0" in c for c in r1.commands)
+    assert not any(h.changed for h in report.hosts if h.host != "R1")
+    assert managed_scope(_running(lab["R1"])) == managed_scope(render_intended(SITE, "R1"))
+
+
+def test_a_wrong_password_fails_alone(lab: dict[str, tuple[str, int]]) -> None:
+    endpoints = dict(lab)
+    nr = ios_devices(init_nornir(SITE.directory, Credentials(USER, PASSWORD, "test"), endpoints))
+    nr.inventory.hosts["SW2"].password = "wrong-password"
+    report = deploy_devices(nr, SITE)
+    failed = [h for h in report.hosts if h.error]
+    assert [h.host for h in failed] == ["SW2"]
+    assert "Authentication" in (failed[0].error or "")
+    assert not report.ok
+
+
+def test_an_invalid_template_line_is_rolled_back_and_reported(
+    lab: dict[str, tuple[str, int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deploy(lab)
+    before = _running(lab["R2"])
+    broken = tmp_path / "templates"
+    import shutil
+
+    shutil.copytree(TEMPLATES_DIR, broken)
+    path = broken / "cisco_ios" / "router_interfaces.j2"
+    path.write_text(path.read_text().replace(" ip helper-address {{ helper }}", " ip helper-adress {{ helper }}"))
+    broken_env = environment.__wrapped__(broken)  # a fresh environment over the broken copy
+    assert isinstance(broken_env, jinja2.Environment)
+    monkeypatch.setattr("automation.render.ios.environment", lambda: broken_env)
+    # Something else must change on R2 too, so the rollback has real work to undo.
+    with ConnectHandler(device_type="cisco_ios", host=lab["R2"][0], port=lab["R2"][1], username=USER,
+                        password=PASSWORD) as c:
+        c.send_config_set(["interface GigabitEthernet0/1.30", "no ip helper-address 10.0.12.1"])
+    before = _running(lab["R2"])
+    report = _deploy(lab)
+    r2 = next(h for h in report.hosts if h.host == "R2")
+    assert r2.error and "ip helper-adress 10.0.12.1" in r2.error and "Invalid input" in r2.error
+    assert r2.rolled_back
+    assert managed_scope(_running(lab["R2"])) == managed_scope(before)
+    assert not report.ok
+    assert all(h.error is None for h in report.hosts if h.host != "R2")
