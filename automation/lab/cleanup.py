@@ -1,0 +1,92 @@
+"""Tear a lab down from what it recorded: also after the controller died (`kill -9`).
+
+Only what the lab started is stopped: processes by the PID and start time it recorded, and the
+processes inside the namespaces it created (nothing else runs there). Then the namespaces go, with
+their /etc/netns files, FRR's per-lab directories and the lab's run directory. Startup configs
+(the devices' NVRAM) stay unless `wipe`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable
+
+from automation.lab import frr, netns, process
+from automation.lab.names import NETNS_PREFIX, frr_pathspace
+from automation.lab.process import ProcessRecord
+from automation.lab.servers import cleanup_servers
+from automation.lab.state import LabPaths, read_state
+
+log = logging.getLogger(__name__)
+
+CONTROLLER_STOP_BUDGET = 20.0  # seconds the controller gets to tear down by itself
+
+
+def stop_controller(paths: LabPaths) -> bool:
+    """Ask a live controller to tear its lab down; True when one was running."""
+    state = read_state(paths)
+    ctl = state.controller if state else None
+    if ctl is None or ctl.pid == os.getpid() or not process.alive(ctl):
+        return False
+    process.stop([ctl], budget=CONTROLLER_STOP_BUDGET)
+    return True
+
+
+def namespace_processes(names: Iterable[str]) -> list[ProcessRecord]:
+    out: list[ProcessRecord] = []
+    for name in names:
+        for pid in netns.pids(name):
+            started = process.start_time(pid)
+            if started is not None and pid != os.getpid():
+                out.append(ProcessRecord(f"{name}/pid{pid}", pid, started, name))
+    return out
+
+
+def teardown(
+    paths: LabPaths, namespaces: Iterable[str] = (), wipe: bool = False, keep_record: bool = False
+) -> list[str]:
+    """Remove everything of the lab at `paths`; returns what was removed, for people.
+
+    `keep_record` leaves the state file and controller log, so that a failed start can be
+    reported before the final cleanup removes them.
+    """
+    done: list[str] = []
+    if stop_controller(paths):
+        done.append("controller stopped")
+    state = read_state(paths)
+    names = sorted({*namespaces, *(state.namespaces if state else [])})
+    names = [n for n in names if n.startswith(NETNS_PREFIX)]
+    if state and state.processes:
+        process.stop(state.processes)
+    cleanup_servers(paths.run)
+    leftovers = namespace_processes(names)
+    if leftovers:
+        process.stop(leftovers)
+        done.append(f"{len(leftovers)} processes stopped")
+    deleted = 0
+    for name in names:
+        existed = netns.exists(name)
+        netns.delete(name)
+        frr.remove_pathspace(frr_pathspace(name))
+        deleted += existed
+    if deleted:
+        done.append(f"{deleted} namespaces deleted")
+    _wait_gone(names)
+    shutil.rmtree(paths.run, ignore_errors=True)
+    if not keep_record:
+        for f in (paths.state, paths.log, paths.plan, paths.state.with_suffix(".tmp")):
+            f.unlink(missing_ok=True)
+    if wipe:
+        shutil.rmtree(paths.root, ignore_errors=True)
+        done.append("startup configs wiped")
+    return done
+
+
+def _wait_gone(names: list[str], budget: float = 5.0) -> None:
+    """`ip netns delete` returns before the kernel has released the namespace's links."""
+    deadline = time.monotonic() + budget
+    while any(netns.exists(n) for n in names) and time.monotonic() < deadline:
+        time.sleep(0.02)

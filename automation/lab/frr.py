@@ -1,0 +1,289 @@
+"""FRR for one router: zebra, staticd and ospfd in the router's namespace, configured from IOS.
+
+Each router gets its own FRR pathspace (`-N`), so its sockets live in /var/run/frr/<netns>/ and
+`vtysh -N <netns>` talks to it. The FRR configuration is generated from the IOS running config
+(interface names mapped to the kernel's), and a change is pushed as the difference between the
+last pushed and the new configuration, through vtysh, so that unrelated adjacencies stay up.
+Timers are the lab's own (hello 1 s, no LSA/SPF throttling) so that a change converges in about
+a second; `show` commands keep printing what the IOS configuration says.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path
+from typing import Any
+
+from automation.emulator.config import OspfProcess, RunningConfig
+from automation.errors import LabError
+from automation.lab import process
+from automation.lab.command import run
+from automation.lab.names import frr_pathspace
+from automation.lab.process import ProcessRecord
+
+log = logging.getLogger(__name__)
+
+FRR_BIN = Path("/usr/lib/frr")
+FRR_RUN = Path("/var/run/frr")
+FRR_ETC = Path("/etc/frr")
+GR_STATE = FRR_RUN / "ospfd-gr.json"  # ospfd writes it outside the pathspace; shared by all
+ZSERV_BUDGET = 5.0  # seconds for zebra to open its API socket
+HELLO = 1
+DEAD = 3
+
+Block = tuple[str | None, tuple[str, ...]]
+
+
+@dataclass
+class FrrConfig:
+    """Per-daemon configuration lines, each a list of (block header or None, lines)."""
+
+    zebra: list[Block] = field(default_factory=list)
+    staticd: list[Block] = field(default_factory=list)
+    ospfd: list[Block] = field(default_factory=list)
+
+
+def wildcard_prefix(address: IPv4Address, wildcard: IPv4Address) -> IPv4Network | None:
+    """`10.0.12.0 0.0.0.3` -> 10.0.12.0/30; None for a non-contiguous wildcard.
+
+    >>> wildcard_prefix(IPv4Address("192.168.10.0"), IPv4Address("0.0.0.255"))
+    IPv4Network('192.168.10.0/24')
+    """
+    mask = ~int(wildcard) & 0xFFFFFFFF
+    try:
+        return IPv4Network((int(address) & mask, str(IPv4Address(mask))))
+    except ValueError:
+        return None
+
+
+def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: Path) -> FrrConfig:
+    """FRR configuration of a router's running config. `ifname_of` maps IOS names to kernel names."""
+    out = FrrConfig()
+    out.zebra.append((None, (f"hostname {cfg.hostname}", f"log file {log_dir / 'zebra.log'}")))
+    statics: list[str] = []
+    for sr in cfg.static_routes:
+        target = str(sr.next_hop) if sr.next_hop is not None else None
+        if sr.interface is not None:
+            ifname = ifname_of(sr.interface)
+            if ifname is None:
+                continue
+            target = f"{ifname} {target}" if target else ifname
+        if target is None:
+            continue
+        distance = f" {sr.distance}" if sr.distance else ""
+        statics.append(f"ip route {sr.prefix} {target}{distance}")
+    out.staticd.append((None, (f"log file {log_dir / 'staticd.log'}", *statics)))
+    proc = _ospf(cfg)
+    if proc is None:
+        return out
+    out.ospfd.append((None, (f"log file {log_dir / 'ospfd.log'}",)))
+    for iface in cfg.sorted_interfaces():
+        ifname = ifname_of(iface.name)
+        if ifname is None or iface.switchport is not None or ifname == "lo":
+            continue
+        lines = [
+            f"ip ospf hello-interval {iface.ospf_hello or HELLO}",
+            f"ip ospf dead-interval {iface.ospf_dead or (iface.ospf_hello or HELLO) * DEAD}",
+        ]
+        if iface.ospf_cost is not None:
+            lines.append(f"ip ospf cost {iface.ospf_cost}")
+        if proc.is_passive(iface.name):
+            lines.append("ip ospf passive")
+        out.ospfd.append((f"interface {ifname}", tuple(lines)))
+    body = [] if proc.router_id is None else [f"ospf router-id {proc.router_id}"]
+    body += ["timers throttle spf 0 50 500", "timers throttle lsa all 0", "timers lsa min-arrival 0"]
+    for net in proc.networks:
+        prefix = wildcard_prefix(net.address, net.wildcard)
+        if prefix is None:
+            log.warning("%s: non-contiguous OSPF wildcard %s ignored", cfg.hostname, net.wildcard)
+            continue
+        body.append(f"network {prefix} area {net.area}")
+    out.ospfd.append(("router ospf", tuple(body)))
+    return out
+
+
+def _ospf(cfg: RunningConfig) -> OspfProcess | None:
+    """FRR runs one OSPF instance: the lowest-numbered IOS process."""
+    if not cfg.ospf:
+        return None
+    return cfg.ospf[min(cfg.ospf)]
+
+
+def text(blocks: list[Block]) -> str:
+    out: list[str] = []
+    for header, lines in blocks:
+        if header is None:
+            out.extend(lines)
+        else:
+            out.append(header)
+            out.extend(f" {line}" for line in lines)
+            out.append("exit")
+        out.append("!")
+    return "\n".join(out) + "\n"
+
+
+def negate(line: str) -> str:
+    return line[3:] if line.startswith("no ") else f"no {line}"
+
+
+def diff(old: list[Block], new: list[Block]) -> list[str]:
+    """vtysh configuration commands that turn `old` into `new` (both from `render`)."""
+    olds = dict(old)
+    news = dict(new)
+    cmds: list[str] = []
+    for header, lines in old:
+        if header in news:
+            continue
+        if header is not None and header.startswith("router "):
+            cmds.append(f"no {header}")
+            continue
+        if header is not None:
+            cmds.append(header)
+        cmds.extend(negate(line) for line in lines if not line.startswith("log "))
+        if header is not None:
+            cmds.append("exit")
+    for header, lines in new:
+        before = olds.get(header, ())
+        removed = [line for line in before if line not in lines]
+        added = [line for line in lines if line not in before]
+        if not removed and not added:
+            continue
+        if header is not None:
+            cmds.append(header)
+        cmds.extend(negate(line) for line in removed)
+        cmds.extend(added)
+        if header is not None:
+            cmds.append("exit")
+    return cmds
+
+
+class FrrInstance:
+    """The FRR daemons of one router namespace."""
+
+    def __init__(self, netns: str, run_dir: Path) -> None:
+        self.netns = netns
+        self.pathspace = frr_pathspace(netns)
+        self.sock_dir = FRR_RUN / self.pathspace
+        self.etc_dir = FRR_ETC / self.pathspace
+        self.dir = run_dir
+        self.records: dict[str, ProcessRecord] = {}
+        self.children: dict[int, subprocess.Popen[bytes]] = {}
+        self.pushed = FrrConfig()
+
+    def start(self) -> None:
+        """zebra and staticd now; ospfd when the router first configures OSPF."""
+        for d in (self.sock_dir, self.etc_dir, self.dir):
+            d.mkdir(parents=True, exist_ok=True)
+        # vtysh -N reads (and warns without) a vtysh.conf of the pathspace.
+        (self.etc_dir / "vtysh.conf").write_text("service integrated-vtysh-config\n", encoding="utf-8")
+        shutil.chown(self.sock_dir, "frr", "frr")
+        shutil.chown(self.dir, "frr", "frr")
+        self._daemon("zebra", [f"log file {self.dir / 'zebra.log'}"])
+        self._wait_socket(self.sock_dir / "zserv.api")
+        self._daemon("staticd", [f"log file {self.dir / 'staticd.log'}"])
+        self.pushed = FrrConfig(
+            zebra=[(None, (f"log file {self.dir / 'zebra.log'}",))],
+            staticd=[(None, (f"log file {self.dir / 'staticd.log'}",))],
+        )
+
+    def _daemon(self, name: str, lines: list[str]) -> None:
+        conf = self.dir / f"{name}.conf"
+        conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        shutil.chown(conf, "frr", "frr")
+        argv = [
+            str(FRR_BIN / name),
+            "-N",
+            self.pathspace,
+            "-F",
+            "traditional",
+            "-f",
+            str(conf),
+            "-i",
+            str(self.sock_dir / f"{name}.pid"),
+            "--log-level",
+            "warnings",
+        ]
+        if name == "zebra":
+            argv.append("--nl-bufsize=16777216")
+        proc, rec = process.spawn(
+            f"{self.netns}/{name}", argv, netns=self.netns, log_path=self.dir / f"{name}.out"
+        )
+        self.records[name] = rec
+        self.children[proc.pid] = proc
+
+    def _wait_socket(self, path: Path) -> None:
+        deadline = time.monotonic() + ZSERV_BUDGET
+        while not path.exists():
+            if time.monotonic() > deadline:
+                raise LabError(
+                    f"{self.netns}: zebra did not open {path} within {ZSERV_BUDGET:.0f} s; see {self.dir}"
+                )
+            time.sleep(0.01)
+
+    def apply(self, new: FrrConfig) -> bool:
+        """Push the difference to the running daemons; start ospfd at its first configuration."""
+        cmds: list[str] = []
+        for daemon in ("zebra", "staticd", "ospfd"):
+            old_blocks: list[Block] = getattr(self.pushed, daemon)
+            new_blocks: list[Block] = getattr(new, daemon)
+            if daemon == "ospfd" and "ospfd" not in self.records:
+                if new_blocks:
+                    self._daemon("ospfd", text(new_blocks).splitlines())
+                continue
+            cmds += diff(old_blocks, new_blocks)
+        router_id_changed = _router_id(self.pushed) != _router_id(new) and "ospfd" in self.records
+        self.pushed = new
+        if not cmds:
+            return False
+        self.vtysh(
+            ["configure terminal", *cmds, "end"] + (["clear ip ospf process"] if router_id_changed else [])
+        )
+        return True
+
+    def vtysh(self, commands: list[str], check: bool = True) -> str:
+        argv = ["vtysh", "-N", self.pathspace]
+        for c in commands:
+            argv += ["-c", c]
+        proc = run(argv, check=False)
+        if check and (proc.returncode != 0 or "% " in proc.stdout):
+            log.warning("%s: vtysh %s: %s", self.netns, commands, (proc.stdout + proc.stderr).strip())
+        return proc.stdout
+
+    def show_json(self, command: str) -> Any:
+        if command.startswith("show ip ospf") and "ospfd" not in self.records:
+            return {}
+        out = self.vtysh([f"{command} json"], check=False)
+        try:
+            return json.loads(out) if out.strip() else {}
+        except json.JSONDecodeError:
+            log.debug("%s: %s json: %s", self.netns, command, out[:200])
+            return {}
+
+    def stop(self) -> None:
+        process.stop(list(self.records.values()), children=self.children)
+        self.records.clear()
+
+    def remove_files(self) -> None:
+        remove_pathspace(self.pathspace)
+
+
+def _router_id(cfg: FrrConfig) -> str | None:
+    for header, lines in cfg.ospfd:
+        if header == "router ospf":
+            return next((line for line in lines if line.startswith("ospf router-id")), None)
+    return None
+
+
+def remove_pathspace(pathspace: str) -> None:
+    shutil.rmtree(FRR_RUN / pathspace, ignore_errors=True)
+    shutil.rmtree(FRR_ETC / pathspace, ignore_errors=True)
+    # The shared graceful-restart file goes with the last lab FRR instance.
+    if GR_STATE.exists() and not any(p.name.startswith("mt-") for p in FRR_RUN.iterdir() if p.is_dir()):
+        GR_STATE.unlink(missing_ok=True)

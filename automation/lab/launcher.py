@@ -1,0 +1,217 @@
+"""Start, stop and inspect a site's lab from the command line, tests and benchmarks.
+
+`up()` writes the plan, starts the controller as a daemon (its own session, output to its log)
+and returns when the controller reports every node reachable. `down()` asks the controller to
+tear down and then removes whatever is left, which also covers a controller that was killed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from ipaddress import IPv4Interface
+from pathlib import Path
+from typing import Any
+
+from automation.errors import LabError, UsageError
+from automation.lab import cleanup, netns, process
+from automation.lab.command import ip_json
+from automation.lab.names import port_ifname
+from automation.lab.state import LabPaths, LabState, read_state
+from automation.lab.topology import LabPlan, plan_site, plan_to_dict
+from automation.models.design import Site
+from automation.secrets import device_credentials
+
+log = logging.getLogger(__name__)
+
+UP_BUDGET = 90.0  # seconds from spawning the controller to every node reachable
+POLL = 0.05
+
+
+def require_root() -> None:
+    if os.geteuid() != 0:
+        raise UsageError("the embedded lab needs root (network namespaces); run it with sudo or as root")
+
+
+@dataclass(frozen=True)
+class UpResult:
+    state: LabState
+    seconds: float
+
+
+def running_state(paths: LabPaths) -> LabState | None:
+    """The state of a lab whose controller is alive, else None."""
+    state = read_state(paths)
+    if state is None or state.controller is None or not process.alive(state.controller):
+        return None
+    return state
+
+
+def leftovers(paths: LabPaths, plan: LabPlan) -> bool:
+    return paths.state.exists() or any(netns.exists(n) for n in plan.namespaces())
+
+
+def up(site: Site, *, debug: bool = False, budget: float = UP_BUDGET) -> UpResult:
+    return up_plan(plan_site(site), debug=debug, budget=budget)
+
+
+def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) -> UpResult:
+    require_root()
+    paths = LabPaths.for_site(plan.site)
+    if running_state(paths) is not None:
+        raise UsageError(
+            f"the lab of site {plan.site} is already running; `mastertech lab down --site {plan.site}` first"
+        )
+    if leftovers(paths, plan):
+        log.warning("%s: removing what a previous lab left behind", plan.site)
+        cleanup.teardown(paths, plan.namespaces())
+    device_credentials()  # generate and store the password now, before the controller reads it
+    paths.root.mkdir(parents=True, exist_ok=True)
+    paths.plan.write_text(json.dumps(plan_to_dict(plan), indent=2) + "\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "automation.lab.controller", "--lab-dir", str(paths.root)]
+    if debug:
+        argv.append("--debug")
+    t0 = time.monotonic()
+    with paths.log.open("ab") as out:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+            cwd="/",
+            env={**os.environ, "PYTHONPATH": _package_root()},
+        )
+    deadline = t0 + budget
+    while True:
+        state = read_state(paths)
+        if state is not None and state.phase == "ready":
+            return UpResult(state, time.monotonic() - t0)
+        exited = proc.poll() is not None
+        if exited or (state is not None and state.phase == "failed") or time.monotonic() > deadline:
+            why = state.error if state and state.error else None
+            if not exited:
+                why = why or f"not ready within {budget:.0f} s"
+            tail = _tail(paths.log)
+            cleanup.teardown(paths, plan.namespaces())
+            raise LabError(f"lab {plan.site} did not come up: {why or 'the controller exited'}\n{tail}")
+        time.sleep(POLL)
+
+
+def _package_root() -> str:
+    root = str(Path(__file__).resolve().parents[2])
+    current = os.environ.get("PYTHONPATH")
+    return f"{root}:{current}" if current else root
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def down(site: Site, *, wipe: bool = False) -> list[str]:
+    require_root()
+    plan = plan_site(site)
+    paths = LabPaths.for_site(site.name)
+    if not leftovers(paths, plan) and not (wipe and paths.root.exists()):
+        raise UsageError(f"no lab of site {site.name} is running (nothing to take down)")
+    return cleanup.teardown(paths, plan.namespaces(), wipe=wipe)
+
+
+def require_running(site: str) -> LabState:
+    paths = LabPaths.for_site(site)
+    state = read_state(paths)
+    if state is None:
+        raise UsageError(f"no lab of site {site} is running; start it with `mastertech lab up --site {site}`")
+    if state.controller is None or not process.alive(state.controller):
+        raise UsageError(
+            f"the lab of site {site} is not running (its controller died); "
+            f"`mastertech lab down --site {site}` cleans up what it left"
+        )
+    return state
+
+
+def live_addresses(namespace: str) -> list[str]:
+    """Global IPv4 addresses of every interface in the namespace, as CIDR strings."""
+    if not netns.exists(namespace):
+        return []
+    out: list[str] = []
+    for row in ip_json(namespace, "-4", "addr", "show"):
+        for a in row.get("addr_info", []):
+            if a.get("family") == "inet" and not str(a.get("local", "")).startswith("127."):
+                out.append(str(IPv4Interface(f"{a['local']}/{a['prefixlen']}")))
+    return sorted(set(out), key=lambda c: IPv4Interface(c))
+
+
+def status(site: str) -> dict[str, Any]:
+    """ARCHITECTURE §7 `lab status --json`."""
+    state = require_running(site)
+    return status_of(state)
+
+
+def status_of(state: LabState) -> dict[str, Any]:
+    return {
+        "site": state.site,
+        "nodes": [
+            {
+                "name": n.name,
+                "kind": n.kind,
+                "netns": n.netns,
+                "mgmt": {"host": n.mgmt["host"], "port": int(n.mgmt["port"])} if n.mgmt else None,
+                "department": n.department,
+                "mail": n.mail,
+                "addresses": live_addresses(n.netns),
+            }
+            for n in state.nodes
+        ],
+    }
+
+
+def node_record(state: LabState, name: str) -> Any:
+    for n in state.nodes:
+        if n.name.lower() == name.lower():
+            return n
+    raise UsageError(
+        f"no node {name!r} in the lab of site {state.site}; nodes: {', '.join(n.name for n in state.nodes)}"
+    )
+
+
+def exec_argv(state: LabState, node: str, command: list[str]) -> list[str]:
+    if not command:
+        raise UsageError("give the command to run after `--`, e.g. `mastertech lab exec PC1 -- ip addr`")
+    rec = node_record(state, node)
+    return ["ip", "netns", "exec", rec.netns, *command]
+
+
+def capture_argv(state: LabState, node: str, iface: str, out: Path, count: int | None) -> list[str]:
+    rec = node_record(state, node)
+    ifname = iface if iface in _ifnames(rec.netns) else port_ifname(_expand(iface))
+    if ifname not in _ifnames(rec.netns):
+        raise UsageError(
+            f"{rec.name} has no interface {iface!r}; it has {', '.join(sorted(_ifnames(rec.netns)))}"
+        )
+    argv = ["ip", "netns", "exec", rec.netns, "tcpdump", "-n", "-U", "-i", ifname, "-w", str(out)]
+    if count:
+        argv += ["-c", str(count)]
+    return argv
+
+
+def _ifnames(namespace: str) -> set[str]:
+    return {row["ifname"] for row in ip_json(namespace, "link", "show")}
+
+
+def _expand(name: str) -> str:
+    """`Gi0/1`, `g0/1` -> `GigabitEthernet0/1`."""
+    low = name.lower()
+    for prefix in ("gigabitethernet", "gi", "g"):
+        if low.startswith(prefix) and low[len(prefix) :][:1].isdigit():
+            return "GigabitEthernet" + name[len(prefix) :]
+    return name

@@ -1,0 +1,118 @@
+"""Where a lab keeps its files, and the state file its controller writes for everyone else.
+
+    <labs>/<site>/                 MASTERTECH_LAB_DIR, default /var/lib/mastertech/lab
+        plan.json                  what to build: nodes, namespaces, cables, endpoints
+        state.json                 the controller's record: pid, phase, namespaces, processes
+        controller.log             the controller's own log
+        run/                       daemon configs, leases, logs, PC scripts (removed by `lab down`)
+        devices/<NODE>/            emulator NVRAM: startup-config, keys (kept unless --wipe)
+
+The state file is rewritten atomically after every change the controller makes, so that
+`lab down` can undo everything from it even after `kill -9` of the controller.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from automation.lab.process import ProcessRecord
+
+DEFAULT_LABS = Path("/var/lib/mastertech/lab")
+
+
+def labs_dir() -> Path:
+    return Path(os.environ.get("MASTERTECH_LAB_DIR") or DEFAULT_LABS)
+
+
+@dataclass(frozen=True)
+class LabPaths:
+    root: Path
+
+    @classmethod
+    def for_site(cls, site: str) -> LabPaths:
+        return cls(labs_dir() / site)
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state.json"
+
+    @property
+    def plan(self) -> Path:
+        return self.root / "plan.json"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "controller.log"
+
+    @property
+    def run(self) -> Path:
+        return self.root / "run"
+
+    @property
+    def devices(self) -> Path:
+        return self.root / "devices"
+
+    def device(self, node: str) -> Path:
+        return self.devices / node
+
+
+@dataclass
+class NodeRecord:
+    name: str
+    kind: str
+    netns: str
+    mgmt: dict[str, Any] | None = None
+    department: str | None = None
+    mail: str | None = None
+
+
+@dataclass
+class LabState:
+    site: str
+    phase: str = "starting"  # starting, ready, stopping, failed
+    error: str | None = None
+    controller: ProcessRecord | None = None
+    namespaces: list[str] = field(default_factory=list)
+    pathspaces: list[str] = field(default_factory=list)
+    processes: list[ProcessRecord] = field(default_factory=list)
+    nodes: list[NodeRecord] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> LabState:
+        raw = json.loads(text)
+        ctl = raw.get("controller")
+        return cls(
+            site=raw["site"],
+            phase=raw.get("phase", "starting"),
+            error=raw.get("error"),
+            controller=ProcessRecord(**ctl) if ctl else None,
+            namespaces=list(raw.get("namespaces", [])),
+            pathspaces=list(raw.get("pathspaces", [])),
+            processes=[ProcessRecord(**p) for p in raw.get("processes", [])],
+            nodes=[NodeRecord(**n) for n in raw.get("nodes", [])],
+            notes=list(raw.get("notes", [])),
+        )
+
+
+def write_state(paths: LabPaths, state: LabState) -> None:
+    paths.root.mkdir(parents=True, exist_ok=True)
+    tmp = paths.state.with_suffix(".tmp")
+    tmp.write_text(state.to_json(), encoding="utf-8")
+    os.replace(tmp, paths.state)
+
+
+def read_state(paths: LabPaths) -> LabState | None:
+    try:
+        return LabState.from_json(paths.state.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError):
+        return None
