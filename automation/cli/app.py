@@ -27,9 +27,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _register() -> None:
-    from automation.cli import site
+    from automation.cli import deploy, site
 
     site.register(app)
+    deploy.register(app)
     for group in ("emulator", "lab"):
         # Groups register themselves once their module exists.
         if (Path(__file__).parent / f"{group}.py").exists():

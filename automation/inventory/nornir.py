@@ -12,7 +12,9 @@ from pathlib import Path
 
 from nornir import InitNornir
 from nornir.core import Nornir
+from nornir.core.inventory import ConnectionOptions
 
+from automation.errors import UsageError
 from automation.secrets import Credentials
 
 
@@ -21,6 +23,7 @@ def init_nornir(
     credentials: Credentials,
     endpoints: Mapping[str, tuple[str, int]] | None = None,
     num_workers: int = 20,
+    session_log_dir: Path | None = None,
 ) -> Nornir:
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": num_workers}},
@@ -39,7 +42,31 @@ def init_nornir(
         host.password = credentials.password
         if endpoints and name in endpoints:
             host.hostname, host.port = endpoints[name]
+        if session_log_dir is not None:
+            # netmiko masks the password and enable secret in its session logs.
+            options = host.get_connection_parameters("netmiko")
+            extras = dict(options.extras or {})
+            extras["session_log"] = str(session_log_dir / f"{name}.log")
+            host.connection_options["netmiko"] = ConnectionOptions(
+                hostname=options.hostname,
+                port=options.port,
+                username=options.username,
+                password=options.password,
+                platform=options.platform,
+                extras=extras,
+            )
     return nr
+
+
+def limit_hosts(nr: Nornir, limit: str | None) -> Nornir:
+    """Only the named hosts (comma separated); an unknown name is a usage error, not a no-op."""
+    if not limit:
+        return nr
+    wanted = [h.strip() for h in limit.split(",") if h.strip()]
+    unknown = [h for h in wanted if h not in nr.inventory.hosts]
+    if unknown:
+        raise UsageError(f"--limit names unknown hosts {unknown}; use names from hosts.yaml")
+    return nr.filter(filter_func=lambda h: h.name in wanted)
 
 
 def ios_devices(nr: Nornir) -> Nornir:

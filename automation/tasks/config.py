@@ -16,11 +16,12 @@ from automation.render import render_intended
 
 log = logging.getLogger(__name__)
 
-# What IOS prints when it refuses a line (see the emulator's and IOS's exact error texts).
+# What IOS prints when it refuses a line, matched as the whole line so the report can quote it.
 IOS_ERROR = (
-    r"% Invalid input|% Incomplete command|% Ambiguous command|% Unknown command|%\s?Error"
-    r"|Command rejected|% Bad mask|overlaps with"
+    r"^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Error|Bad mask).*$"
+    r"|^Command rejected.*$|^.*overlaps with.*$"
 )
+_NETMIKO_REJECT = re.compile(r"at command: (?P<cmd>.*?), matched error: (?P<err>.*)", re.S)
 
 
 @dataclass
@@ -65,16 +66,11 @@ def _push(task: Task, commands: tuple[str, ...]) -> str:
 
 
 def _rejected_line(exc: ConfigInvalidException) -> str:
-    """The line IOS refused and its message, from netmiko's exception text."""
-    text = str(exc)
-    match = re.search(r"Invalid input detected|Incomplete command|Ambiguous command|Command rejected", text)
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    for i, line in enumerate(lines):
-        if (line.lstrip().startswith("%") or line.startswith("Command rejected")) and i > 0:
-            echo = next((ln for ln in reversed(lines[:i]) if "#" in ln), lines[i - 1])
-            command = echo.split("#", 1)[-1].strip()
-            return f"{command!r} rejected: {line.strip()}"
-    return match.group(0) if match else text.strip()
+    """`'<line>' rejected: <IOS message>` from netmiko's exception text."""
+    match = _NETMIKO_REJECT.search(str(exc))
+    if not match:
+        return str(exc).strip()
+    return f"{match['cmd'].strip()!r} rejected: {match['err'].strip()}"
 
 
 def deploy_config(task: Task, *, site: Site, dry_run: bool = False) -> Result:

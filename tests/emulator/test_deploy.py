@@ -38,7 +38,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[st
 
 
 def _deploy(
-    endpoints: dict[str, tuple[str, int]], *, dry_run: bool = False, password: str = PASSWORD,
+    endpoints: dict[str, tuple[str, int]],
+    *,
+    dry_run: bool = False,
+    password: str = PASSWORD,
     site: Site = SITE,
 ) -> DeployReport:
     nr = ios_devices(init_nornir(site.directory, Credentials(USER, password, "test"), endpoints))
@@ -62,7 +65,7 @@ def test_dry_run_touches_nothing(lab: dict[str, tuple[str, int]]) -> None:
     report = _deploy(lab, dry_run=True)
     assert report.ok
     assert all(h.commands for h in report.hosts), "a fresh device needs commands"
-    assert "hostname R1" in next(h for h in report.hosts if h.host == "R1").commands
+    assert "ip dhcp pool BACKEND" in next(h for h in report.hosts if h.host == "R1").commands
     after = {name: _running(ep) for name, ep in lab.items()}
     assert {n: managed_scope(t) for n, t in before.items()} == {n: managed_scope(t) for n, t in after.items()}
 
@@ -85,8 +88,14 @@ def test_a_hand_made_change_is_corrected(lab: dict[str, tuple[str, int]]) -> Non
     _deploy(lab)
     host, port = lab["R1"]
     with ConnectHandler(device_type="cisco_ios", host=host, port=port, username=USER, password=PASSWORD) as c:
-        c.send_config_set(["interface GigabitEthernet0/1.10", "ip address 192.168.10.254 255.255.255.0",
-                           "ip dhcp pool ROGUE", "network 10.9.9.0 255.255.255.0"])
+        c.send_config_set(
+            [
+                "interface GigabitEthernet0/1.10",
+                "ip address 192.168.10.254 255.255.255.0",
+                "ip dhcp pool ROGUE",
+                "network 10.9.9.0 255.255.255.0",
+            ]
+        )
     report = _deploy(lab)
     r1 = next(h for h in report.hosts if h.host == "R1")
     assert r1.changed and not r1.error
@@ -117,13 +126,16 @@ def test_an_invalid_template_line_is_rolled_back_and_reported(
 
     shutil.copytree(TEMPLATES_DIR, broken)
     path = broken / "cisco_ios" / "router_interfaces.j2"
-    path.write_text(path.read_text().replace(" ip helper-address {{ helper }}", " ip helper-adress {{ helper }}"))
+    path.write_text(
+        path.read_text().replace(" ip helper-address {{ helper }}", " ip helper-adress {{ helper }}")
+    )
     broken_env = environment.__wrapped__(broken)  # a fresh environment over the broken copy
     assert isinstance(broken_env, jinja2.Environment)
     monkeypatch.setattr("automation.render.ios.environment", lambda: broken_env)
     # Something else must change on R2 too, so the rollback has real work to undo.
-    with ConnectHandler(device_type="cisco_ios", host=lab["R2"][0], port=lab["R2"][1], username=USER,
-                        password=PASSWORD) as c:
+    with ConnectHandler(
+        device_type="cisco_ios", host=lab["R2"][0], port=lab["R2"][1], username=USER, password=PASSWORD
+    ) as c:
         c.send_config_set(["interface GigabitEthernet0/1.30", "no ip helper-address 10.0.12.1"])
     before = _running(lab["R2"])
     report = _deploy(lab)
