@@ -1,0 +1,86 @@
+"""The `LabProvider` protocol and the status shapes every target reports.
+
+`LabStatus.as_json()` is the `lab status --json` contract (ARCHITECTURE §7):
+`{"site", "nodes": [{"name", "kind", "netns", "mgmt": {"host", "port"} | null, "department",
+"mail", "addresses": [cidr, ...]}]}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    name: str
+    kind: str  # router, switch, pc or server
+    netns: str | None
+    mgmt: Endpoint | None
+    department: str | None
+    mail: str | None
+    addresses: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "netns": self.netns,
+            "mgmt": {"host": self.mgmt.host, "port": self.mgmt.port} if self.mgmt else None,
+            "department": self.department,
+            "mail": self.mail,
+            "addresses": list(self.addresses),
+        }
+
+
+@dataclass(frozen=True)
+class LabStatus:
+    site: str
+    nodes: tuple[NodeStatus, ...]
+    phase: str = "ready"
+    notes: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict[str, Any]:
+        return {"site": self.site, "nodes": [n.as_json() for n in self.nodes]}
+
+    def node(self, name: str) -> NodeStatus:
+        for n in self.nodes:
+            if n.name.lower() == name.lower():
+                return n
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class ConsoleCommand:
+    """What to exec to reach a node's console: the CLI replaces itself with it."""
+
+    argv: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+class LabProvider(Protocol):
+    """A place where a site's network runs: built, inspected, reached and removed."""
+
+    name: str
+
+    def up(self) -> LabStatus:
+        """Build the lab and return once every node is reachable."""
+        ...
+
+    def down(self, wipe: bool = False) -> list[str]:
+        """Remove the lab; `wipe` also forgets the devices' startup configs."""
+        ...
+
+    def status(self) -> LabStatus: ...
+
+    def endpoints(self) -> dict[str, Endpoint]:
+        """Management endpoints of the nodes that have one (devices, servers)."""
+        ...
+
+    def console(self, node: str) -> ConsoleCommand: ...
