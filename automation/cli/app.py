@@ -27,10 +27,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _register() -> None:
-    from automation.cli import deploy, site
+    from automation.cli import deploy, site, up
 
     site.register(app)
     deploy.register(app)
+    up.register(app)
     for group in ("emulator", "lab"):
         # Groups register themselves once their module exists.
         if (Path(__file__).parent / f"{group}.py").exists():

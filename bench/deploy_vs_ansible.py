@@ -1,0 +1,98 @@
+"""Deploy speed: `mastertech deploy` (Nornir + netmiko) versus `playbooks/network.yml` (Ansible).
+
+Both push the same intended configs of a site to the same kind of devices, measured side by side
+in one run: each tool gets fresh emulated devices with the same day-0 config, then runs a second
+time on the devices it configured (nothing left to send). Runs on loopback only.
+
+    .venv/bin/python bench/deploy_vs_ansible.py [--site mastertech] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from automation.deploy import deploy_devices
+from automation.emulator.device import DeviceSpec, day0_config
+from automation.emulator.server import ThreadedEmulator
+from automation.inventory import PROJECT_INVENTORY
+from automation.inventory.nornir import init_nornir, ios_devices
+from automation.models import Site, load_site
+from automation.secrets import device_credentials
+
+Endpoints = dict[str, tuple[str, int]]
+
+
+def devices(site: Site, root: Path) -> list[DeviceSpec]:
+    creds = device_credentials()
+    return [
+        DeviceSpec(
+            name,
+            "router" if site.node(name).kind == "router" else "switch",
+            root / name,
+            day0_config=day0_config(name, creds.username, creds.password, enable_secret=creds.password),
+        )
+        for name in site.devices()
+    ]
+
+
+def with_fresh_devices(site: Site, run: Callable[[Endpoints], None]) -> tuple[float, float]:
+    """Seconds of a first run on fresh devices and of a second run right after it."""
+    with tempfile.TemporaryDirectory() as tmp, ThreadedEmulator(devices(site, Path(tmp))) as emu:
+        endpoints = {name: host.endpoint for name, host in emu.hosts.items()}
+        t0 = time.perf_counter()
+        run(endpoints)
+        t1 = time.perf_counter()
+        run(endpoints)
+        return t1 - t0, time.perf_counter() - t1
+
+
+def nornir_run(site: Site) -> Callable[[Endpoints], None]:
+    def run(endpoints: Endpoints) -> None:
+        nr = ios_devices(init_nornir(site.directory, device_credentials(), endpoints))
+        report = deploy_devices(nr, site)
+        assert report.ok, [(h.host, h.error) for h in report.hosts]
+
+    return run
+
+
+def ansible_run(site: Site) -> Callable[[Endpoints], None]:
+    from automation.ansible import run_playbook
+
+    def run(endpoints: Endpoints) -> None:
+        result = run_playbook(site, "network.yml", endpoints=endpoints)
+        assert result.ok, result
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", default="mastertech")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    os.environ.setdefault("MASTERTECH_PASSWORD", "bench-Pw-1")
+    site = load_site(PROJECT_INVENTORY / args.site)
+    rows: dict[str, list[tuple[float, float]]] = {"mastertech deploy": [], "ansible network.yml": []}
+    for _ in range(args.rounds):  # alternate, so machine noise hits both alike
+        rows["mastertech deploy"].append(with_fresh_devices(site, nornir_run(site)))
+        rows["ansible network.yml"].append(with_fresh_devices(site, ansible_run(site)))
+    print(f"site {site.name}: {len(site.devices())} IOS devices, {args.rounds} rounds, median seconds")
+    print(f"{'tool':<22}{'first run':>12}{'second run':>12}")
+    medians = {}
+    for tool, samples in rows.items():
+        first = statistics.median(s[0] for s in samples)
+        second = statistics.median(s[1] for s in samples)
+        medians[tool] = (first, second)
+        print(f"{tool:<22}{first:>12.2f}{second:>12.2f}")
+    ours, theirs = medians["mastertech deploy"], medians["ansible network.yml"]
+    print(f"ratio ansible/ours: first run {theirs[0] / ours[0]:.1f}x, second run {theirs[1] / ours[1]:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
