@@ -34,7 +34,8 @@ def serve(
     ] = None,
     enable_secret: Annotated[str | None, typer.Option(help="Enable secret of the day-0 config.")] = None,
     state_dir: Annotated[
-        Path | None, typer.Option(help="Where startup-config and host key live (default: ./.emulator/HOSTNAME).")
+        Path | None,
+        typer.Option(help="Where startup-config and host key live (default: ./.emulator/HOSTNAME)."),
     ] = None,
     address: Annotated[str, typer.Option(help="Loopback address to listen on (127.0.0.0/8).")] = "127.0.0.1",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log sessions and logins.")] = False,
@@ -57,7 +58,9 @@ def serve(
         day0 = day0_config(hostname, username, secret, enable_secret=enable_secret)
     else:
         raise UsageError("give --password, set MASTERTECH_PASSWORD, or pass a --config with a username line")
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     spec = DeviceSpec(
         hostname=hostname,
         kind=kind,  # type: ignore[arg-type]
@@ -74,7 +77,9 @@ def serve(
             loop.add_signal_handler(sig, stop.set)
         async with EmulatorServer([spec]) as server:
             host = server.hosts[hostname]
-            typer.echo(f"{hostname} ({kind}) listening on {host.address}:{host.port}; Ctrl-C stops it", err=True)
+            typer.echo(
+                f"{hostname} ({kind}) listening on {host.address}:{host.port}; Ctrl-C stops it", err=True
+            )
             await stop.wait()
 
     with contextlib.suppress(KeyboardInterrupt):

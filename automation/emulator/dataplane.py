@@ -196,7 +196,9 @@ class ConfigOnlyDataPlane:
     async def interfaces(self) -> list[InterfaceState]:
         cfg = self._cfg()
         return [
-            InterfaceState(i.name, self._up(cfg, i.name), self._up(cfg, i.name), interface_mac(cfg.hostname, i.name))
+            InterfaceState(
+                i.name, self._up(cfg, i.name), self._up(cfg, i.name), interface_mac(cfg.hostname, i.name)
+            )
             for i in cfg.sorted_interfaces()
         ]
 
@@ -240,8 +242,7 @@ class ConfigOnlyDataPlane:
     async def arp_table(self) -> list[ArpEntry]:
         cfg = self._cfg()
         return [
-            ArpEntry(addr.ip, interface_mac(cfg.hostname, name), name)
-            for addr, name in self._connected(cfg)
+            ArpEntry(addr.ip, interface_mac(cfg.hostname, name), name) for addr, name in self._connected(cfg)
         ]
 
     async def cdp_neighbors(self) -> list[CdpNeighbor]:

@@ -113,7 +113,9 @@ class Device:
         """`write memory`: the running config becomes the startup config, on disk."""
         now = datetime.now(UTC)
         self.nvram_updated = (now, user)
-        self._write_atomic(self.startup_path, "\n".join([*self._comments(), *render_body(self.config)]) + "\n")
+        self._write_atomic(
+            self.startup_path, "\n".join([*self._comments(), *render_body(self.config)]) + "\n"
+        )
 
     def store_keys(self, modulus: int) -> None:
         self._write_atomic(self.spec.state_dir / "rsa-keys", f"{modulus}\n")
@@ -121,9 +123,13 @@ class Device:
     def _comments(self) -> list[str]:
         out = ["!"]
         if self.last_change:
-            out.append(f"! Last configuration change at {ios_time(self.last_change[0])} by {self.last_change[1]}")
+            out.append(
+                f"! Last configuration change at {ios_time(self.last_change[0])} by {self.last_change[1]}"
+            )
         if self.nvram_updated:
-            out.append(f"! NVRAM config last updated at {ios_time(self.nvram_updated[0])} by {self.nvram_updated[1]}")
+            out.append(
+                f"! NVRAM config last updated at {ios_time(self.nvram_updated[0])} by {self.nvram_updated[1]}"
+            )
         if len(out) > 1:
             out.append("!")
         return out

@@ -43,6 +43,7 @@ def tokenize(line: str) -> list[Token]:
 
 # --- argument types ---------------------------------------------------------------------------
 
+
 def _ip(text: str) -> IPv4Address | None:
     if not re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", text):
         return None
@@ -234,6 +235,7 @@ def compile_commands(commands: Sequence[Command], kind: Kind, config_mode: bool)
 
 
 # --- matching -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Matched:

@@ -143,7 +143,14 @@ def render_body(cfg: RunningConfig) -> list[str]:
         out += users
     out += ["no aaa new-model", "!", "!", "!"]
     if router:
-        out += ["mmi polling-interval 60", "no mmi auto-configure", "no mmi pvc", "mmi snmp-timeout 180", "!", "!"]
+        out += [
+            "mmi polling-interval 60",
+            "no mmi auto-configure",
+            "no mmi pvc",
+            "mmi snmp-timeout 180",
+            "!",
+            "!",
+        ]
     for rng in cfg.dhcp_excluded:
         out.append(f"ip dhcp excluded-address {rng.low}{f' {rng.high}' if rng.high else ''}")
     if cfg.dhcp_excluded:
@@ -162,7 +169,12 @@ def render_body(cfg: RunningConfig) -> list[str]:
             out.append(" lease infinite")
         elif pool.lease is not None:
             days, hours, mins = pool.lease
-            out.append(" lease " + " ".join(str(x) for x in ((days, hours, mins) if mins else (days, hours) if hours else (days,))))
+            out.append(
+                " lease "
+                + " ".join(
+                    str(x) for x in ((days, hours, mins) if mins else (days, hours) if hours else (days,))
+                )
+            )
         out.append("!")
     out += ["!", "!"]
     if not cfg.domain_lookup:
@@ -183,7 +195,13 @@ def render_body(cfg: RunningConfig) -> list[str]:
             out.append("!")
         out += ["redundancy", "!"]
     else:
-        out += ["!", "!", f"spanning-tree mode {cfg.spanning_tree_mode}", "spanning-tree extend system-id", "!"]
+        out += [
+            "!",
+            "!",
+            f"spanning-tree mode {cfg.spanning_tree_mode}",
+            "spanning-tree extend system-id",
+            "!",
+        ]
         out += ["vlan internal allocation policy ascending", "!"]
         for vid in sorted(cfg.vlans):
             vlan = cfg.vlans[vid]

@@ -1,11 +1,11 @@
 """Serve many emulated devices from one asyncio loop: the API the lab and the tests use.
 
-    specs = [DeviceSpec("R1", "router", Path("state/R1"), "127.0.0.11", 22, day0_config=...)]
-    async with EmulatorServer(specs) as server:      # in an asyncio program
-        host = server.hosts["R1"]; host.port; host.device.config
+specs = [DeviceSpec("R1", "router", Path("state/R1"), "127.0.0.11", 22, day0_config=...)]
+async with EmulatorServer(specs) as server:      # in an asyncio program
+    host = server.hosts["R1"]; host.port; host.device.config
 
-    with ThreadedEmulator(specs) as server:          # from synchronous code (tests, scripts)
-        ...
+with ThreadedEmulator(specs) as server:          # from synchronous code (tests, scripts)
+    ...
 """
 
 from __future__ import annotations

@@ -28,7 +28,13 @@ Ending = Literal["enter", "ctrl-z", "ctrl-c", "eof"]
 
 _PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\x80-\xff]+")
 _COMPACT_AT = 65536
-ERROR_MARKERS = ("% Invalid input", "% Incomplete command", "% Ambiguous command", "Bad mask", "overlaps with")
+ERROR_MARKERS = (
+    "% Invalid input",
+    "% Incomplete command",
+    "% Ambiguous command",
+    "Bad mask",
+    "overlaps with",
+)
 
 
 @dataclass(frozen=True)

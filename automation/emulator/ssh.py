@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +74,7 @@ class DeviceSSHServer(asyncssh.SSHServer):
         # Exactly one prompt, "Password: ": ansible-pylibssh answers nothing else.
         return "", "", "", [("Password: ", False)]
 
-    def validate_kbdint_response(self, username: str, responses: list[str]) -> bool:
+    def validate_kbdint_response(self, username: str, responses: Sequence[str]) -> bool:
         return len(responses) == 1 and self._check(username, responses[0])
 
     def _check(self, username: str, password: str) -> bool:
@@ -100,7 +101,7 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
         self.task: asyncio.Task[None] | None = None
         self._command: str | None = None
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any) -> bool:

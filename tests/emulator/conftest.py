@@ -20,5 +20,3 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadedEmula
     specs = [device_spec(tmp, "R1", "router"), device_spec(tmp, "SW1", "switch")]
     with ThreadedEmulator(specs) as emu:
         yield emu
-
-

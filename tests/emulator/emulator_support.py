@@ -34,13 +34,28 @@ class StubbedLabPlane(ConfigOnlyDataPlane):
         routes = await super().routes()
         return [
             *routes,
-            Route("O", IPv4Network("192.168.40.0/24"), IPv4Address("10.0.12.2"), "GigabitEthernet0/0",
-                  110, 2, timedelta(minutes=5)),
+            Route(
+                "O",
+                IPv4Network("192.168.40.0/24"),
+                IPv4Address("10.0.12.2"),
+                "GigabitEthernet0/0",
+                110,
+                2,
+                timedelta(minutes=5),
+            ),
         ]
 
     async def ospf_neighbors(self) -> list[OspfNeighbor]:
-        return [OspfNeighbor(IPv4Address("10.255.0.2"), 1, "FULL/DR", timedelta(seconds=38),
-                             IPv4Address("10.0.12.2"), "GigabitEthernet0/0")]
+        return [
+            OspfNeighbor(
+                IPv4Address("10.255.0.2"),
+                1,
+                "FULL/DR",
+                timedelta(seconds=38),
+                IPv4Address("10.0.12.2"),
+                "GigabitEthernet0/0",
+            )
+        ]
 
     async def dhcp_bindings(self) -> list[DhcpBinding]:
         return [DhcpBinding(IPv4Address("192.168.10.10"), "0152.5400.aabb.01")]
@@ -49,12 +64,21 @@ class StubbedLabPlane(ConfigOnlyDataPlane):
         return [MacEntry(10, "5254.00aa.bb01", "DYNAMIC", "GigabitEthernet1/0")]
 
     async def cdp_neighbors(self) -> list[CdpNeighbor]:
-        return [CdpNeighbor("R2.mastertech.com", "GigabitEthernet0/0", "GigabitEthernet0/0", "IOSv",
-                            "R B S I", IPv4Address("10.0.12.2"))]
+        return [
+            CdpNeighbor(
+                "R2.mastertech.com",
+                "GigabitEthernet0/0",
+                "GigabitEthernet0/0",
+                "IOSv",
+                "R B S I",
+                IPv4Address("10.0.12.2"),
+            )
+        ]
 
 
-def device_spec(tmp: Path, hostname: str, kind: str, *, dataplane: object | None = None,
-                extra: str = "") -> DeviceSpec:
+def device_spec(
+    tmp: Path, hostname: str, kind: str, *, dataplane: object | None = None, extra: str = ""
+) -> DeviceSpec:
     day0 = day0_config(hostname, USER, PASSWORD, enable_secret=SECRET, domain_name="mt.com")
     day0 = day0.replace("end\n", f"username {OPERATOR} secret {OPERATOR_PASSWORD}\n{extra}end\n")
     return DeviceSpec(hostname, kind, tmp / hostname, day0_config=day0, dataplane=dataplane)  # type: ignore[arg-type]
@@ -66,8 +90,15 @@ class RawShell:
     def __init__(self, port: int, username: str = USER, password: str = PASSWORD) -> None:
         self.client = paramiko.SSHClient()
         self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        self.client.connect("127.0.0.1", port=port, username=username, password=password,
-                            look_for_keys=False, allow_agent=False, timeout=10)
+        self.client.connect(
+            "127.0.0.1",
+            port=port,
+            username=username,
+            password=password,
+            look_for_keys=False,
+            allow_agent=False,
+            timeout=10,
+        )
         self.chan = self.client.invoke_shell(width=511, height=1000)
         self.buf = b""
         self.banner = self.read_until(rb"[>#]$")

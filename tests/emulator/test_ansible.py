@@ -24,21 +24,42 @@ PLAYBOOK = [
         "hosts": "all",
         "gather_facts": False,
         "tasks": [
-            {"name": "commands", "register": "out",
-             "cisco.ios.ios_command": {"commands": ["show version", "show ip interface brief",
-                                                    "show running-config | include ^hostname"]}},
-            {"name": "config first", "register": "first",
-             "cisco.ios.ios_config": {"parents": ["interface GigabitEthernet0/2"],
-                                      "lines": ["description managed by ansible",
-                                                "ip address 10.2.2.1 255.255.255.0"],
-                                      "save_when": "modified"}},
-            {"name": "config again", "register": "again",
-             "cisco.ios.ios_config": {"parents": ["interface GigabitEthernet0/2"],
-                                      "lines": ["description managed by ansible",
-                                                "ip address 10.2.2.1 255.255.255.0"],
-                                      "save_when": "modified"}},
-            {"name": "flat lines", "register": "flat",
-             "cisco.ios.ios_config": {"lines": ["ip domain name ansible.test", "ip name-server 10.0.0.53"]}},
+            {
+                "name": "commands",
+                "register": "out",
+                "cisco.ios.ios_command": {
+                    "commands": [
+                        "show version",
+                        "show ip interface brief",
+                        "show running-config | include ^hostname",
+                    ]
+                },
+            },
+            {
+                "name": "config first",
+                "register": "first",
+                "cisco.ios.ios_config": {
+                    "parents": ["interface GigabitEthernet0/2"],
+                    "lines": ["description managed by ansible", "ip address 10.2.2.1 255.255.255.0"],
+                    "save_when": "modified",
+                },
+            },
+            {
+                "name": "config again",
+                "register": "again",
+                "cisco.ios.ios_config": {
+                    "parents": ["interface GigabitEthernet0/2"],
+                    "lines": ["description managed by ansible", "ip address 10.2.2.1 255.255.255.0"],
+                    "save_when": "modified",
+                },
+            },
+            {
+                "name": "flat lines",
+                "register": "flat",
+                "cisco.ios.ios_config": {
+                    "lines": ["ip domain name ansible.test", "ip name-server 10.0.0.53"]
+                },
+            },
         ],
     }
 ]
@@ -52,17 +73,22 @@ def run_playbook(tmp: Path, port: int, ssh_type: str, with_facts: bool) -> dict[
     (tmp / "project").mkdir(parents=True)
     (tmp / "inventory").mkdir()
     (tmp / "project" / "site.yml").write_text(yaml.safe_dump(play))
-    inventory = {"all": {"hosts": {"R1": {"ansible_host": "127.0.0.1", "ansible_port": port}}, "vars": {
-        "ansible_connection": "ansible.netcommon.network_cli",
-        "ansible_network_os": "cisco.ios.ios",
-        "ansible_user": USER,
-        "ansible_password": PASSWORD,
-        "ansible_become": True,
-        "ansible_become_method": "enable",
-        "ansible_become_password": SECRET,
-        "ansible_network_cli_ssh_type": ssh_type,
-        "ansible_python_interpreter": sys.executable,
-    }}}
+    inventory = {
+        "all": {
+            "hosts": {"R1": {"ansible_host": "127.0.0.1", "ansible_port": port}},
+            "vars": {
+                "ansible_connection": "ansible.netcommon.network_cli",
+                "ansible_network_os": "cisco.ios.ios",
+                "ansible_user": USER,
+                "ansible_password": PASSWORD,
+                "ansible_become": True,
+                "ansible_become_method": "enable",
+                "ansible_become_password": SECRET,
+                "ansible_network_cli_ssh_type": ssh_type,
+                "ansible_python_interpreter": sys.executable,
+            },
+        }
+    }
     (tmp / "inventory" / "hosts.yml").write_text(yaml.safe_dump(inventory))
     bindir = str(Path(sys.executable).parent)
     env = {
@@ -100,8 +126,11 @@ def test_network_cli(ssh_type: str, emulator: ThreadedEmulator, tmp_path: Path) 
     first, again = tasks["config first"], tasks["config again"]
     if ssh_type == "paramiko":
         assert first["changed"] is True
-        assert first["updates"] == ["interface GigabitEthernet0/2", "description managed by ansible",
-                                    "ip address 10.2.2.1 255.255.255.0"]
+        assert first["updates"] == [
+            "interface GigabitEthernet0/2",
+            "description managed by ansible",
+            "ip address 10.2.2.1 255.255.255.0",
+        ]
     assert again["changed"] is False
     assert device.config.interfaces["GigabitEthernet0/2"].description == "managed by ansible"
     assert "description managed by ansible" in (device.startup_text() or "")

@@ -16,13 +16,23 @@ from automation.emulator.server import ThreadedEmulator
 def r1(emulator: ThreadedEmulator) -> Iterator[Any]:
     driver = get_network_driver("ios")
     device = driver(
-        "127.0.0.1", USER, PASSWORD, timeout=30,
+        "127.0.0.1",
+        USER,
+        PASSWORD,
+        timeout=30,
         optional_args={"port": emulator.hosts["R1"].port, "secret": SECRET, "fast_cli": False},
     )
     device.open()
     conn = device.device
-    conn.send_config_set(["interface g0/0", "description uplink", "ip address 10.0.12.1 255.255.255.252",
-                          "ip address 10.9.0.1 255.255.255.0 secondary", "no shutdown"])
+    conn.send_config_set(
+        [
+            "interface g0/0",
+            "description uplink",
+            "ip address 10.0.12.1 255.255.255.252",
+            "ip address 10.9.0.1 255.255.255.0 secondary",
+            "no shutdown",
+        ]
+    )
     yield device
     device.close()
 
@@ -52,8 +62,10 @@ def test_get_interfaces(r1: Any) -> None:
 
 def test_get_interfaces_ip(r1: Any) -> None:
     ips = r1.get_interfaces_ip()
-    assert ips["GigabitEthernet0/0"]["ipv4"] == {"10.0.12.1": {"prefix_length": 30},
-                                                 "10.9.0.1": {"prefix_length": 24}}
+    assert ips["GigabitEthernet0/0"]["ipv4"] == {
+        "10.0.12.1": {"prefix_length": 30},
+        "10.9.0.1": {"prefix_length": 24},
+    }
 
 
 def test_get_arp_table(r1: Any) -> None:

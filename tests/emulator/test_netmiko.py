@@ -15,8 +15,13 @@ from automation.emulator.server import ThreadedEmulator
 
 def connect(emulator: ThreadedEmulator, host: str, **extra: Any) -> CiscoIosSSH:
     params: dict[str, Any] = {
-        "device_type": "cisco_ios", "host": "127.0.0.1", "port": emulator.hosts[host].port,
-        "username": USER, "password": PASSWORD, "secret": SECRET, "fast_cli": False,
+        "device_type": "cisco_ios",
+        "host": "127.0.0.1",
+        "port": emulator.hosts[host].port,
+        "username": USER,
+        "password": PASSWORD,
+        "secret": SECRET,
+        "fast_cli": False,
     }
     params.update(extra)
     conn = ConnectHandler(**params)
@@ -49,16 +54,19 @@ def test_prompt_and_version(r1: CiscoIosSSH) -> None:
 
 
 def test_config_set_and_parsed_interfaces(r1: CiscoIosSSH) -> None:
-    out = r1.send_config_set([
-        "interface GigabitEthernet0/1",
-        "description to SW1",
-        "ip address 10.1.1.1 255.255.255.0",
-        "no shutdown",
-        "interface g0/1.10",
-        "encapsulation dot1Q 10",
-        "ip address 192.168.10.1 255.255.255.0",
-        "ip helper-address 10.0.12.1",
-    ], error_pattern=r"% Invalid|% Incomplete|% Ambiguous")
+    out = r1.send_config_set(
+        [
+            "interface GigabitEthernet0/1",
+            "description to SW1",
+            "ip address 10.1.1.1 255.255.255.0",
+            "no shutdown",
+            "interface g0/1.10",
+            "encapsulation dot1Q 10",
+            "ip address 192.168.10.1 255.255.255.0",
+            "ip helper-address 10.0.12.1",
+        ],
+        error_pattern=r"% Invalid|% Incomplete|% Ambiguous",
+    )
     assert "R1(config-subif)#" in out
     assert r1.check_config_mode() is False
     brief = r1.send_command("show ip interface brief", use_textfsm=True)
@@ -88,8 +96,10 @@ def test_config_set_and_parsed_interfaces(r1: CiscoIosSSH) -> None:
 
 def test_running_config_follows_changes(r1: CiscoIosSSH) -> None:
     run = r1.send_command("show running-config interface GigabitEthernet0/1.10")
-    assert "interface GigabitEthernet0/1.10\n encapsulation dot1Q 10\n ip address 192.168.10.1 255.255.255.0\n" \
-           " ip helper-address 10.0.12.1\n" in run
+    assert (
+        "interface GigabitEthernet0/1.10\n encapsulation dot1Q 10\n ip address 192.168.10.1 255.255.255.0\n"
+        " ip helper-address 10.0.12.1\n" in run
+    )
     routes = r1.send_command("show ip route", use_textfsm=True)
     assert isinstance(routes, list)
     connected = {(r["protocol"], r["network"], r["prefix_length"]) for r in routes}
@@ -121,13 +131,23 @@ def test_enable_with_secret_from_user_level(emulator: ThreadedEmulator) -> None:
 
 
 def test_switch_vlans_and_trunks(sw1: CiscoIosSSH) -> None:
-    sw1.send_config_set([
-        "vlan 10", "name BACKEND", "vlan 20", "name FRONTEND",
-        "interface GigabitEthernet1/0",
-        "switchport access vlan 10", "switchport mode access",
-        "interface g0/0", "switchport trunk allowed vlan 10,20", "switchport trunk encapsulation dot1q",
-        "switchport trunk native vlan 999", "switchport mode trunk",
-    ], error_pattern=r"% Invalid|% Incomplete|% Ambiguous")
+    sw1.send_config_set(
+        [
+            "vlan 10",
+            "name BACKEND",
+            "vlan 20",
+            "name FRONTEND",
+            "interface GigabitEthernet1/0",
+            "switchport access vlan 10",
+            "switchport mode access",
+            "interface g0/0",
+            "switchport trunk allowed vlan 10,20",
+            "switchport trunk encapsulation dot1q",
+            "switchport trunk native vlan 999",
+            "switchport mode trunk",
+        ],
+        error_pattern=r"% Invalid|% Incomplete|% Ambiguous",
+    )
     vlans = sw1.send_command("show vlan", use_textfsm=True)
     assert isinstance(vlans, list)
     by_id = {v["vlan_id"]: v for v in vlans}

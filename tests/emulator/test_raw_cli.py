@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from emulator_support import OPERATOR, OPERATOR_PASSWORD, SECRET, RawShell
 
 from automation.emulator.server import ThreadedEmulator
-from emulator_support import OPERATOR, OPERATOR_PASSWORD, SECRET, RawShell
 
 
 @pytest.fixture
@@ -120,7 +120,10 @@ def test_configure_question_and_copy_question(r1: RawShell) -> None:
 def test_type_ahead_is_consumed_in_order(r1: RawShell) -> None:
     r1.send(b"copy running-config startup-config\r\rshow privilege\r")
     out = r1.read_until(rb"level is 15\r\nR1#$")
-    assert b"Destination filename [startup-config]? \r\nBuilding configuration...\r\n[OK]\r\nR1#show privilege" in out
+    assert (
+        b"Destination filename [startup-config]? \r\nBuilding configuration...\r\n[OK]\r\nR1#show privilege"
+        in out
+    )
 
 
 def test_router_rejects_switch_commands(r1: RawShell) -> None:
@@ -128,7 +131,10 @@ def test_router_rejects_switch_commands(r1: RawShell) -> None:
     r1.cmd("conf t")
     r1.cmd("interface g0/1")
     out = r1.cmd("switchport mode access")
-    assert out == b"switchport mode access\r\n              ^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1(config-if)#"
+    assert (
+        out == b"switchport mode access\r\n              ^\r\n"
+        b"% Invalid input detected at '^' marker.\r\n\r\nR1(config-if)#"
+    )
     r1.cmd("end")
     assert b"% Invalid input detected" in r1.cmd("show switch virtual")
 
@@ -195,13 +201,18 @@ def test_exit_closes_channel_with_status_zero(emulator: ThreadedEmulator) -> Non
 
 def test_exec_channel_one_shot(emulator: ThreadedEmulator) -> None:
     import paramiko
-
     from emulator_support import PASSWORD, USER
 
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect("127.0.0.1", port=emulator.hosts["R1"].port, username=USER, password=PASSWORD,
-                   look_for_keys=False, allow_agent=False)
+    client.connect(
+        "127.0.0.1",
+        port=emulator.hosts["R1"].port,
+        username=USER,
+        password=PASSWORD,
+        look_for_keys=False,
+        allow_agent=False,
+    )
     _, stdout, _ = client.exec_command("show version")
     text = stdout.read()
     assert text.startswith(b"Cisco IOS Software, IOSv Software")

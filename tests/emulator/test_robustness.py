@@ -75,8 +75,15 @@ def test_200_wrong_passwords_while_others_work(emulator: ThreadedEmulator) -> No
             client = paramiko.SSHClient()
             client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
             try:
-                client.connect("127.0.0.1", port=port, username=USER, password=f"wrong-{i}",
-                               look_for_keys=False, allow_agent=False, timeout=20)
+                client.connect(
+                    "127.0.0.1",
+                    port=port,
+                    username=USER,
+                    password=f"wrong-{i}",
+                    look_for_keys=False,
+                    allow_agent=False,
+                    timeout=20,
+                )
             except paramiko.AuthenticationException:
                 failures += 1
             except BaseException as exc:  # collected and reported below
@@ -116,10 +123,26 @@ def test_reload_drops_unsaved_changes(emulator: ThreadedEmulator) -> None:
 def _start_cli(state: Path) -> tuple[subprocess.Popen[str], int]:
     env = {**os.environ, "MASTERTECH_PASSWORD": PASSWORD}
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from automation.cli.app import main; main()", "emulator", "serve",
-         "--hostname", "RX", "--kind", "router", "--port", "0", "--username", USER,
-         "--state-dir", str(state)],
-        stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-c",
+            "from automation.cli.app import main; main()",
+            "emulator",
+            "serve",
+            "--hostname",
+            "RX",
+            "--kind",
+            "router",
+            "--port",
+            "0",
+            "--username",
+            USER,
+            "--state-dir",
+            str(state),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     assert proc.stderr is not None
     line = proc.stderr.readline()
@@ -137,8 +160,9 @@ def test_startup_config_survives_process_restart(tmp_path: Path) -> None:
     state = tmp_path / "RX"
     proc, port = _start_cli(state)
     try:
-        conn = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=port, username=USER,
-                              password=PASSWORD)
+        conn = ConnectHandler(
+            device_type="cisco_ios", host="127.0.0.1", port=port, username=USER, password=PASSWORD
+        )
         conn.send_config_set(["interface Loopback1", "ip address 10.1.1.1 255.255.255.255"])
         conn.save_config()
         conn.send_config_set(["interface Loopback2", "ip address 10.2.2.2 255.255.255.255"])
@@ -148,8 +172,9 @@ def test_startup_config_survives_process_restart(tmp_path: Path) -> None:
         _stop(proc)
     proc, port = _start_cli(state)
     try:
-        conn = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=port, username=USER,
-                              password=PASSWORD)
+        conn = ConnectHandler(
+            device_type="cisco_ios", host="127.0.0.1", port=port, username=USER, password=PASSWORD
+        )
         brief = conn.send_command("show ip interface brief")
         assert "10.1.1.1" in brief
         assert "10.2.2.2" not in brief

@@ -99,8 +99,10 @@ end
 @pytest.fixture(scope="module")
 def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadedEmulator]:
     tmp: Path = tmp_path_factory.mktemp("roundtrip")
-    specs = [device_spec(tmp, name, kind) for name, kind in
-             (("A1", "router"), ("B1", "router"), ("A2", "switch"), ("B2", "switch"))]
+    specs = [
+        device_spec(tmp, name, kind)
+        for name, kind in (("A1", "router"), ("B1", "router"), ("A2", "switch"), ("B2", "switch"))
+    ]
     with ThreadedEmulator(specs) as emu:
         yield emu
 

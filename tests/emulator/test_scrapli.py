@@ -53,10 +53,12 @@ def test_send_configs_and_failed_on_bad_command(conn: IOSXEDriver) -> None:
 
 def test_failed_show_and_interactive_save(conn: IOSXEDriver) -> None:
     assert conn.send_command("show interfaces nonsense").failed
-    response = conn.send_interactive([
-        ("copy running-config startup-config", "Destination filename [startup-config]?", False),
-        ("", "R1#", False),
-    ])
+    response = conn.send_interactive(
+        [
+            ("copy running-config startup-config", "Destination filename [startup-config]?", False),
+            ("", "R1#", False),
+        ]
+    )
     assert "[OK]" in response.result
 
 
@@ -64,9 +66,15 @@ def test_privilege_escalation_from_user_level(emulator: ThreadedEmulator) -> Non
     from emulator_support import OPERATOR, OPERATOR_PASSWORD
 
     driver = IOSXEDriver(
-        host="127.0.0.1", port=emulator.hosts["SW1"].port, auth_username=OPERATOR,
-        auth_password=OPERATOR_PASSWORD, auth_secondary=SECRET, auth_strict_key=False,
-        transport="system", ssh_config_file=False, timeout_ops=20,
+        host="127.0.0.1",
+        port=emulator.hosts["SW1"].port,
+        auth_username=OPERATOR,
+        auth_password=OPERATOR_PASSWORD,
+        auth_secondary=SECRET,
+        auth_strict_key=False,
+        transport="system",
+        ssh_config_file=False,
+        timeout_ops=20,
     )
     driver.open()
     try:

@@ -75,8 +75,14 @@ def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadedEmulator]:
 @pytest.fixture(scope="module")
 def cli(emu: ThreadedEmulator) -> Iterator[Callable[[str, str], list[dict[str, Any]]]]:
     conns = {
-        name: ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=emu.hosts[name].port,
-                             username=USER, password=PASSWORD, secret=SECRET)
+        name: ConnectHandler(
+            device_type="cisco_ios",
+            host="127.0.0.1",
+            port=emu.hosts[name].port,
+            username=USER,
+            password=PASSWORD,
+            secret=SECRET,
+        )
         for name in ("R1", "SW1")
     }
 

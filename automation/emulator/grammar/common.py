@@ -48,7 +48,9 @@ def _iface(s: Session) -> Interface:
 
 
 async def hostname(s: Session, a: Args) -> None:
-    s.device.config.hostname = ("Router" if s.device.kind == "router" else "Switch") if a.negated else a["name"]
+    s.device.config.hostname = (
+        ("Router" if s.device.kind == "router" else "Switch") if a.negated else a["name"]
+    )
 
 
 async def domain_name(s: Session, a: Args) -> None:
@@ -135,9 +137,11 @@ async def crypto_key(s: Session, a: Args) -> None:
     else:
         s.out(f"The name for the keys will be: {label}\n")
     if bits is None:
-        s.out("Choose the size of the key modulus in the range of 360 to 4096 for your\n"
-              "  General Purpose Keys. Choosing a key modulus greater than 512 may take\n"
-              "  a few minutes.\n\n")
+        s.out(
+            "Choose the size of the key modulus in the range of 360 to 4096 for your\n"
+            "  General Purpose Keys. Choosing a key modulus greater than 512 may take\n"
+            "  a few minutes.\n\n"
+        )
         answer = await s.ask("How many bits in the modulus [512]: ")
         if answer is None:
             return
@@ -225,8 +229,11 @@ async def ip_route(s: Session, a: Args) -> None:
         return
     iface: InterfaceName | None = a.get("if")
     route = StaticRoute(network, a.get("nh"), iface.name if iface else None, a.get("distance"))
-    same = [r for r in cfg.static_routes
-            if r.prefix == network and r.next_hop == route.next_hop and r.interface == route.interface]
+    same = [
+        r
+        for r in cfg.static_routes
+        if r.prefix == network and r.next_hop == route.next_hop and r.interface == route.interface
+    ]
     if a.negated:
         for r in same:
             cfg.static_routes.remove(r)
@@ -337,7 +344,7 @@ async def ip_address(s: Session, a: Args) -> None:
     length = _mask_len(a["mask"], addr)
     value = IPv4Interface(f"{addr}/{length}")
     if length < 31 and addr in (value.network.network_address, value.network.broadcast_address):
-        s.out("Bad mask /%d for address %s\n" % (length, addr))
+        s.out(f"Bad mask /{length} for address {addr}\n")
         return
     for other in s.device.config.interfaces.values():
         if other.name != iface.name and any(x.network.overlaps(value.network) for x in other.addresses):
@@ -490,8 +497,11 @@ async def passive(s: Session, a: Args) -> None:
     add = a.negated if proc.passive_default else not a.negated
     if add and name not in proc.passive:
         proc.passive.append(name)
-        proc.passive.sort(key=lambda n: list(s.device.config.interfaces).index(n)
-                          if n in s.device.config.interfaces else 1 << 30)
+        proc.passive.sort(
+            key=lambda n: (
+                list(s.device.config.interfaces).index(n) if n in s.device.config.interfaces else 1 << 30
+            )
+        )
     elif not add and name in proc.passive:
         proc.passive.remove(name)
 
@@ -566,10 +576,16 @@ CONFIG = [
         username,
         no="username <name:word> [<rest:line>]",
     ),
-    Command("enable secret {<type:int:0-9> <secret:word>|<secret:line>}", enable_secret,
-            no="enable secret [<rest:line>]"),
-    Command("enable password {<type:int:0-7> <pw:word>|<pw:line>}", enable_password,
-            no="enable password [<rest:line>]"),
+    Command(
+        "enable secret {<type:int:0-9> <secret:word>|<secret:line>}",
+        enable_secret,
+        no="enable secret [<rest:line>]",
+    ),
+    Command(
+        "enable password {<type:int:0-7> <pw:word>|<pw:line>}",
+        enable_password,
+        no="enable password [<rest:line>]",
+    ),
     Command("service password-encryption", password_encryption, no=""),
     Command("crypto key generate rsa [general-keys] [modulus <bits:int:360-4096>]", crypto_key),
     Command("ip ssh version <v:int:1-2>", ssh_version, no="ip ssh version [<v:int:1-2>]"),
@@ -596,11 +612,16 @@ CONFIG = [
 
 INTERFACE = [
     Command("description <text:line>", description, no="description [<text:line>]"),
-    Command("ip address <addr:ip> <mask:mask> [secondary]", ip_address,
-            no="ip address [<addr:ip> <mask:mask> [secondary]]"),
+    Command(
+        "ip address <addr:ip> <mask:mask> [secondary]",
+        ip_address,
+        no="ip address [<addr:ip> <mask:mask> [secondary]]",
+    ),
     Command("ip helper-address <addr:ip>", helper, no=""),
     Command("ip ospf cost <n:int:1-65535>", ospf_cost, no="ip ospf cost [<n:int:1-65535>]"),
-    Command("ip ospf hello-interval <n:int:1-65535>", ospf_hello, no="ip ospf hello-interval [<n:int:1-65535>]"),
+    Command(
+        "ip ospf hello-interval <n:int:1-65535>", ospf_hello, no="ip ospf hello-interval [<n:int:1-65535>]"
+    ),
     Command("ip ospf dead-interval <n:int:1-65535>", ospf_dead, no="ip ospf dead-interval [<n:int:1-65535>]"),
     Command("shutdown", shutdown, no=""),
     Command("duplex {auto|full|half}", duplex, no="duplex [auto|full|half]"),
@@ -627,10 +648,14 @@ ROUTER = [
 
 LINE = [
     Command("login [local]", line_login, no="login [local]"),
-    Command("transport input {ssh|telnet|all|none|ssh telnet|telnet ssh}", transport_input,
-            no="transport input [<rest:line>]"),
-    Command("exec-timeout <m:int:0-35791> [<sec:int:0-2147483>]", exec_timeout,
-            no="exec-timeout [<rest:line>]"),
+    Command(
+        "transport input {ssh|telnet|all|none|ssh telnet|telnet ssh}",
+        transport_input,
+        no="transport input [<rest:line>]",
+    ),
+    Command(
+        "exec-timeout <m:int:0-35791> [<sec:int:0-2147483>]", exec_timeout, no="exec-timeout [<rest:line>]"
+    ),
     Command("password {<type:int:0-7> <pw:word>|<pw:line>}", line_password, no="password [<rest:line>]"),
     Command("logging synchronous", noop, no=""),
     *NAV,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from ipaddress import IPv4Address
 
@@ -307,14 +308,23 @@ async def dir_(s: Session, a: Args) -> None:
 # --- ping, traceroute ------------------------------------------------------------------------
 
 
-def _options(s: Session, a: Args, first_index: int) -> dict[str, object]:
+@dataclass
+class PingOptions:
+    """`ping DEST [repeat N] [size N] [timeout N] [source A|IFACE]`, in any order."""
+
+    repeat: int = 5
+    size: int = 100
+    timeout: int = 2
+    source: IPv4Address | None = None
+
+
+def _options(s: Session, a: Args, first_index: int) -> PingOptions:
     words = (a.get("opts") or "").split()
-    opts: dict[str, object] = {"repeat": 5, "size": 100, "timeout": 2, "source": None}
+    opts = PingOptions()
     i = 0
     names = ("repeat", "size", "timeout", "source", "df-bit", "validate")
     while i < len(words):
-        word = words[i].lower()
-        found = [n for n in names if n.startswith(word)]
+        found = [n for n in names if n.startswith(words[i].lower())]
         if len(found) != 1:
             raise Reject("invalid", first_index + i)
         key = found[0]
@@ -326,15 +336,15 @@ def _options(s: Session, a: Args, first_index: int) -> dict[str, object]:
         value = words[i + 1]
         if key == "source":
             try:
-                opts["source"] = IPv4Address(value)
+                opts.source = IPv4Address(value)
             except ValueError:
                 iface = parse_interface(value, s.device.kind)
                 cfg_if = s.device.config.interfaces.get(iface.name) if iface else None
                 if cfg_if is None or cfg_if.address is None:
                     raise Reject("invalid", first_index + i + 1) from None
-                opts["source"] = cfg_if.address.ip
+                opts.source = cfg_if.address.ip
         elif value.isdigit():
-            opts[key] = int(value)
+            setattr(opts, key, int(value))
         else:
             raise Reject("invalid", first_index + i + 1)
         i += 2
@@ -343,10 +353,8 @@ def _options(s: Session, a: Args, first_index: int) -> dict[str, object]:
 
 async def ping_(s: Session, a: Args) -> None:
     opts = _options(s, a, 2)
-    repeat = max(1, min(int(opts["repeat"]), 2147483647))  # type: ignore[call-overload]
-    result = await s.device.dataplane.ping(
-        a["dest"], opts["source"], repeat, int(opts["size"]), int(opts["timeout"])  # type: ignore[call-overload, arg-type]
-    )
+    repeat = max(1, min(opts.repeat, 2147483647))
+    result = await s.device.dataplane.ping(a["dest"], opts.source, repeat, opts.size, opts.timeout)
     s.out(ping.show_ping(result))
 
 

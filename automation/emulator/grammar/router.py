@@ -18,6 +18,10 @@ async def encapsulation(s: Session, a: Args) -> None:
 
 
 SUBINTERFACE = [
-    Command("encapsulation dot1Q <vlan:int:1-4094> [native]", encapsulation, kinds=ROUTER_ONLY,
-            no="encapsulation dot1Q [<vlan:int:1-4094> [native]]"),
+    Command(
+        "encapsulation dot1Q <vlan:int:1-4094> [native]",
+        encapsulation,
+        kinds=ROUTER_ONLY,
+        no="encapsulation dot1Q [<vlan:int:1-4094> [native]]",
+    ),
 ]

@@ -40,8 +40,10 @@ async def mode(s: Session, a: Args) -> None:
         return
     new = " ".join(a.keywords[2:])
     if new == "trunk" and not sp.trunk_encapsulation_dot1q:
-        s.out('Command rejected: An interface whose trunk encapsulation is "Auto" can not be '
-              'configured to "trunk" mode.\n')
+        s.out(
+            'Command rejected: An interface whose trunk encapsulation is "Auto" can not be '
+            'configured to "trunk" mode.\n'
+        )
         return
     sp.mode = new  # type: ignore[assignment]
 
@@ -81,8 +83,10 @@ async def trunk_encapsulation(s: Session, a: Args) -> None:
     _, sp = _port(s)
     dot1q = not a.negated and a.has("dot1q")
     if not dot1q and sp.mode == "trunk":
-        s.out('Command rejected: An interface whose trunk encapsulation is "Auto" can not be '
-              'configured to "trunk" mode.\n')
+        s.out(
+            'Command rejected: An interface whose trunk encapsulation is "Auto" can not be '
+            'configured to "trunk" mode.\n'
+        )
         return
     sp.trunk_encapsulation_dot1q = dot1q
 
@@ -136,24 +140,49 @@ async def noop(s: Session, a: Args) -> None:
 
 GLOBAL = [
     Command("vlan <vlan:int:1-4094>", vlan, kinds=SWITCH_ONLY, no=""),
-    Command("spanning-tree mode {pvst|rapid-pvst}", stp_mode, kinds=SWITCH_ONLY, no="spanning-tree mode [<rest:line>]"),
+    Command(
+        "spanning-tree mode {pvst|rapid-pvst}",
+        stp_mode,
+        kinds=SWITCH_ONLY,
+        no="spanning-tree mode [<rest:line>]",
+    ),
     Command("spanning-tree extend system-id", noop, kinds=SWITCH_ONLY, no=""),
     Command("vlan internal allocation policy ascending", noop, kinds=SWITCH_ONLY, no=""),
 ]
 
 INTERFACE = [
     Command("switchport", switchport, kinds=SWITCH_ONLY, no=""),
-    Command("switchport mode {access|trunk|dynamic auto|dynamic desirable}", mode, kinds=SWITCH_ONLY,
-            no="switchport mode [<rest:line>]"),
-    Command("switchport access vlan <vlan:int:1-4094>", access_vlan, kinds=SWITCH_ONLY,
-            no="switchport access vlan [<vlan:int:1-4094>]"),
-    Command("switchport trunk allowed vlan {<list:vlans>|add <list:vlans>|remove <list:vlans>"
-            "|except <list:vlans>|all|none}", trunk_allowed, kinds=SWITCH_ONLY,
-            no="switchport trunk allowed vlan [<rest:line>]"),
-    Command("switchport trunk native vlan <vlan:int:1-4094>", trunk_native, kinds=SWITCH_ONLY,
-            no="switchport trunk native vlan [<vlan:int:1-4094>]"),
-    Command("switchport trunk encapsulation {dot1q|negotiate}", trunk_encapsulation, kinds=SWITCH_ONLY,
-            no="switchport trunk encapsulation [dot1q|negotiate]"),
+    Command(
+        "switchport mode {access|trunk|dynamic auto|dynamic desirable}",
+        mode,
+        kinds=SWITCH_ONLY,
+        no="switchport mode [<rest:line>]",
+    ),
+    Command(
+        "switchport access vlan <vlan:int:1-4094>",
+        access_vlan,
+        kinds=SWITCH_ONLY,
+        no="switchport access vlan [<vlan:int:1-4094>]",
+    ),
+    Command(
+        "switchport trunk allowed vlan {<list:vlans>|add <list:vlans>|remove <list:vlans>"
+        "|except <list:vlans>|all|none}",
+        trunk_allowed,
+        kinds=SWITCH_ONLY,
+        no="switchport trunk allowed vlan [<rest:line>]",
+    ),
+    Command(
+        "switchport trunk native vlan <vlan:int:1-4094>",
+        trunk_native,
+        kinds=SWITCH_ONLY,
+        no="switchport trunk native vlan [<vlan:int:1-4094>]",
+    ),
+    Command(
+        "switchport trunk encapsulation {dot1q|negotiate}",
+        trunk_encapsulation,
+        kinds=SWITCH_ONLY,
+        no="switchport trunk encapsulation [dot1q|negotiate]",
+    ),
     Command("switchport nonegotiate", nonegotiate, kinds=SWITCH_ONLY, no=""),
     Command("spanning-tree portfast [edge]", portfast, kinds=SWITCH_ONLY, no="spanning-tree portfast [edge]"),
     Command("negotiation auto", negotiation, kinds=SWITCH_ONLY, no=""),

@@ -30,22 +30,38 @@ def show_pool(cfg: RunningConfig, bindings: list[DhcpBinding]) -> str:
         out.append(" Subnet size (first/next)       : 0 / 0")
         net = pool.network
         if net is None:
-            out += [" Total addresses                : 0", " Leased addresses               : 0",
-                    " Pending event                  : none", " 0 subnet is currently in the pool :"]
+            out += [
+                " Total addresses                : 0",
+                " Leased addresses               : 0",
+                " Pending event                  : none",
+                " 0 subnet is currently in the pool :",
+            ]
             continue
         hosts = max(net.num_addresses - 2, 0)
         leased = [b for b in bindings if b.address in net]
         first, last = net.network_address + 1, net.broadcast_address - 1
-        excluded = sum(
-            1 for i in range(int(first), int(last) + 1)
-            if any(r.contains(IPv4Address(i)) for r in cfg.dhcp_excluded)
-        ) if hosts <= 65536 else 0
+        excluded = (
+            sum(
+                1
+                for i in range(int(first), int(last) + 1)
+                if any(r.contains(IPv4Address(i)) for r in cfg.dhcp_excluded)
+            )
+            if hosts <= 65536
+            else 0
+        )
         taken = {int(b.address) for b in leased}
-        index = next(
-            (IPv4Address(i) for i in range(int(first), int(last) + 1)
-             if i not in taken and not any(r.contains(IPv4Address(i)) for r in cfg.dhcp_excluded)),
-            first,
-        ) if hosts <= 65536 else first
+        index = (
+            next(
+                (
+                    IPv4Address(i)
+                    for i in range(int(first), int(last) + 1)
+                    if i not in taken and not any(r.contains(IPv4Address(i)) for r in cfg.dhcp_excluded)
+                ),
+                first,
+            )
+            if hosts <= 65536
+            else first
+        )
         out += [
             f" Total addresses                : {hosts}",
             f" Leased addresses               : {len(leased)}",

@@ -7,8 +7,10 @@ from automation.emulator.dataplane import InterfaceState, interface_mac
 from automation.emulator.interfaces import interface_name, short_name
 from automation.emulator.render import vlan_ranges
 
-_SHOW_RANK = {"router": {"GigabitEthernet": 0, "Loopback": 1, "Vlan": 2},
-              "switch": {"Vlan": 0, "GigabitEthernet": 1, "Loopback": 2}}
+_SHOW_RANK = {
+    "router": {"GigabitEthernet": 0, "Loopback": 1, "Vlan": 2},
+    "switch": {"Vlan": 0, "GigabitEthernet": 1, "Loopback": 2},
+}
 
 
 def show_order(cfg: RunningConfig) -> list[Interface]:
@@ -249,8 +251,11 @@ def switchport(cfg: RunningConfig, only: str | None = None) -> str:
 
 def trunk(cfg: RunningConfig, states: dict[str, InterfaceState]) -> str:
     trunks = [
-        i for i in show_order(cfg)
-        if i.switchport is not None and i.switchport.is_trunk and status(cfg, i, states.get(i.name))[0] == "up"
+        i
+        for i in show_order(cfg)
+        if i.switchport is not None
+        and i.switchport.is_trunk
+        and status(cfg, i, states.get(i.name))[0] == "up"
     ]
     if not trunks:
         return ""
@@ -262,17 +267,19 @@ def trunk(cfg: RunningConfig, states: dict[str, InterfaceState]) -> str:
     for i in trunks:
         assert i.switchport is not None
         encap = "802.1q"
-        rows.append(f"{short_name(i.name):<12}{'on':<17}{encap:<15}{'trunking':<14}{i.switchport.trunk_native}")
+        rows.append(
+            f"{short_name(i.name):<12}{'on':<17}{encap:<15}{'trunking':<14}{i.switchport.trunk_native}"
+        )
     sections = [
-        ("Vlans allowed on trunk", lambda sp: sp.trunk_allowed),
-        ("Vlans allowed and active in management domain", lambda sp: sp.trunk_allowed & existing),
-        ("Vlans in spanning tree forwarding state and not pruned", lambda sp: sp.trunk_allowed & existing),
+        ("Vlans allowed on trunk", False),
+        ("Vlans allowed and active in management domain", True),
+        ("Vlans in spanning tree forwarding state and not pruned", True),
     ]
-    for title, pick in sections:
+    for title, active_only in sections:
         rows += ["", f"Port        {title}"]
         for i in trunks:
             assert i.switchport is not None
-            vlans = pick(i.switchport)
+            vlans = i.switchport.trunk_allowed & existing if active_only else i.switchport.trunk_allowed
             rows.append(f"{short_name(i.name):<12}{vlan_ranges(vlans) if vlans else 'none'}")
     return "\n".join(rows) + "\n"
 

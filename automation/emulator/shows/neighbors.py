@@ -20,10 +20,17 @@ def _short(name: str) -> str:
 
 
 def show_cdp_neighbors(neighbors: list[CdpNeighbor]) -> str:
-    out = [LEGEND.rstrip("\n"), "", "Device ID        Local Intrfce     Holdtme    Capability  Platform  Port ID"]
+    out = [
+        LEGEND.rstrip("\n"),
+        "",
+        "Device ID        Local Intrfce     Holdtme    Capability  Platform  Port ID",
+    ]
     for n in neighbors:
         device = n.device_id
-        row = f"{_short(n.local_interface):<18}{n.holdtime:<11}{n.capabilities:>10}  {n.platform:<10}{_short(n.remote_interface)}"
+        row = (
+            f"{_short(n.local_interface):<18}{n.holdtime:<11}{n.capabilities:>10}  "
+            f"{n.platform:<10}{_short(n.remote_interface)}"
+        )
         if len(device) > 16:
             out += [device, f"{'':17}{row}"]
         else:

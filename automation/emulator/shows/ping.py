@@ -26,8 +26,11 @@ def show_ping(result: PingResult) -> str:
 
 
 def show_traceroute(dest: IPv4Address, hops: list[TraceHop]) -> str:
-    out = ["Type escape sequence to abort.", f"Tracing the route to {dest}",
-           "VRF info: (vrf in name/id, vrf out name/id)"]
+    out = [
+        "Type escape sequence to abort.",
+        f"Tracing the route to {dest}",
+        "VRF info: (vrf in name/id, vrf out name/id)",
+    ]
     for hop in hops:
         if hop.address is None:
             out.append(f"{hop.hop:>3} *  *  * ")

@@ -10,7 +10,7 @@ from automation.emulator.dataplane import OspfNeighbor, Route
 
 LEGEND = """\
 Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP
-       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area 
+       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area{trailing}
        N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2
        E1 - OSPF external type 1, E2 - OSPF external type 2
        i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2
@@ -18,7 +18,7 @@ Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP
        o - ODR, P - periodic downloaded static route, H - NHRP, l - LISP
        a - application route
        + - replicated route, % - next hop override, p - overrides from PfR
-"""
+""".format(trailing=" ")  # IOS really ends that legend line with a space
 
 
 def age(delta: timedelta | None) -> str:
@@ -76,8 +76,10 @@ def show_ip_route(routes: list[Route], only: IPv4Network | None = None) -> str:
         masks = {r.prefix.prefixlen for r in members}
         count = len(members)
         if len(masks) == 1:
-            out.append(f"      {major.with_prefixlen.replace(f'/{major.prefixlen}', '')}/{masks.pop()} is subnetted, "
-                       f"{count} subnet{'s' if count != 1 else ''}")
+            out.append(
+                f"      {major.network_address}/{masks.pop()} is subnetted, "
+                f"{count} subnet{'s' if count != 1 else ''}"
+            )
             out.extend(_entry(r, True) for r in members)
         else:
             out.append(f"      {major} is variably subnetted, {count} subnets, {len(masks)} masks")
@@ -91,5 +93,7 @@ def show_ip_ospf_neighbor(neighbors: list[OspfNeighbor]) -> str:
     out = ["", "Neighbor ID     Pri   State           Dead Time   Address         Interface"]
     for n in neighbors:
         dead = age(n.dead_time)
-        out.append(f"{n.router_id!s:<16}{n.priority:>3}   {n.state:<16}{dead:<12}{n.address!s:<16}{n.interface}")
+        out.append(
+            f"{n.router_id!s:<16}{n.priority:>3}   {n.state:<16}{dead:<12}{n.address!s:<16}{n.interface}"
+        )
     return "\n".join(out) + "\n"

@@ -14,8 +14,13 @@ def clock(now: datetime) -> str:
 def hosts(cfg: RunningConfig) -> str:
     domain = f"Default domain is {cfg.domain_name}" if cfg.domain_name else "Default domain is not set"
     servers = " ".join(str(s) for s in cfg.name_servers)
-    lookup = "Name/address lookup uses " + (f"domain service\nName servers are {servers}" if cfg.domain_lookup and servers
-                                           else "static mappings" if not cfg.domain_lookup else "domain service\nName servers are 255.255.255.255")
+    lookup = "Name/address lookup uses " + (
+        f"domain service\nName servers are {servers}"
+        if cfg.domain_lookup and servers
+        else "static mappings"
+        if not cfg.domain_lookup
+        else "domain service\nName servers are 255.255.255.255"
+    )
     return (
         f"{domain}\n{lookup}\n\n"
         "Codes: UN - unknown, EX - expired, OK - OK, ?? - revalidate\n"
@@ -28,8 +33,7 @@ def hosts(cfg: RunningConfig) -> str:
 def inventory(kind: str, serial: str) -> str:
     if kind == "router":
         return (
-            'NAME: "IOSv", DESCR: "Cisco IOSv Chassis"\n'
-            f"PID: IOSv              , VID: 1.0, SN: {serial}\n\n"
+            f'NAME: "IOSv", DESCR: "Cisco IOSv Chassis"\nPID: IOSv              , VID: 1.0, SN: {serial}\n\n'
         )
     return (
         'NAME: "vIOS-L2", DESCR: "Cisco vIOS-L2 Chassis"\n'
@@ -60,9 +64,7 @@ def directory(kind: str, startup_size: int | None, boot: datetime) -> str:
     if startup_size is not None:
         rows.append(f"    2  -rw-   {startup_size:>10}  {stamp}  nvram")
     return (
-        "Directory of flash0:/\n\n"
-        + "\n".join(rows)
-        + "\n\n2142715904 bytes total (1994342400 bytes free)\n"
+        "Directory of flash0:/\n\n" + "\n".join(rows) + "\n\n2142715904 bytes total (1994342400 bytes free)\n"
     )
 
 
@@ -75,15 +77,22 @@ def memory_statistics() -> str:
 
 
 _PROCESSES = [
-    (1, 0, 15, 0, "Chunk Manager"), (2, 12, 3451, 3, "Load Meter"), (3, 1040, 212, 4905, "SpanTree Helper"),
-    (4, 0, 1, 0, "Retransmission of"), (5, 0, 1, 0, "IPC ISSU Dispatch"), (6, 27, 2210, 12, "Exec"),
-    (7, 3, 17, 176, "RF Slave Main Thr"), (8, 1852, 9131, 202, "Check heaps"),
+    (1, 0, 15, 0, "Chunk Manager"),
+    (2, 12, 3451, 3, "Load Meter"),
+    (3, 1040, 212, 4905, "SpanTree Helper"),
+    (4, 0, 1, 0, "Retransmission of"),
+    (5, 0, 1, 0, "IPC ISSU Dispatch"),
+    (6, 27, 2210, 12, "Exec"),
+    (7, 3, 17, 176, "RF Slave Main Thr"),
+    (8, 1852, 9131, 202, "Check heaps"),
 ]
 
 
 def processes_cpu() -> str:
-    out = ["CPU utilization for five seconds: 1%/0%; one minute: 1%; five minutes: 1%",
-           " PID Runtime(ms)     Invoked      uSecs   5Sec   1Min   5Min TTY Process "]
+    out = [
+        "CPU utilization for five seconds: 1%/0%; one minute: 1%; five minutes: 1%",
+        " PID Runtime(ms)     Invoked      uSecs   5Sec   1Min   5Min TTY Process ",
+    ]
     for pid, runtime, invoked, usecs, name in _PROCESSES:
         out.append(f"{pid:>4}{runtime:>12}{invoked:>12}{usecs:>11}  0.00%  0.00%  0.00%   0 {name:<17}")
     return "\n".join(out) + "\n"

@@ -11,12 +11,17 @@ Copyright (c) 1986-2019 by Cisco Systems, Inc.
 Compiled Thu 28-Mar-19 14:06 by prod_rel_team
 """
 
-_SWITCH_HEAD = """\
-Cisco IOS Software, vios_l2 Software (vios_l2-ADVENTERPRISEK9-M), Version 15.2(4.0.55)E, TEST ENGINEERING ESTG_WEEKLY BUILD, synced to  END_OF_FLO_ISP
+_SWITCH_HEAD = (
+    (
+        "Cisco IOS Software, vios_l2 Software (vios_l2-ADVENTERPRISEK9-M), Version 15.2(4.0.55)E, "
+        "TEST ENGINEERING ESTG_WEEKLY BUILD, synced to  END_OF_FLO_ISP\n"
+    )
+    + """\
 Technical Support: http://www.cisco.com/techsupport
 Copyright (c) 1986-2015 by Cisco Systems, Inc.
 Compiled Tue 28-Jul-15 18:52 by sasyamal
 """
+)
 
 _CRYPTO = """\
 This product contains cryptographic features and is subject to United

@@ -5,8 +5,12 @@ from __future__ import annotations
 from automation.emulator.config import RunningConfig
 from automation.emulator.interfaces import short_name
 
-_RESERVED = [(1002, "fddi-default", "fddi", 101002), (1003, "token-ring-default", "tr", 101003),
-             (1004, "fddinet-default", "fdnet", 101004), (1005, "trnet-default", "trnet", 101005)]
+_RESERVED = [
+    (1002, "fddi-default", "fddi", 101002),
+    (1003, "token-ring-default", "tr", 101003),
+    (1004, "fddinet-default", "fdnet", 101004),
+    (1005, "trnet-default", "trnet", 101005),
+]
 
 
 def vlan_members(cfg: RunningConfig) -> dict[int, list[str]]:
@@ -40,8 +44,11 @@ def _brief_rows(cfg: RunningConfig) -> list[str]:
     for vid in cfg.vlan_ids():
         name = "default" if vid == 1 else cfg.vlans[vid].display_name
         ports = _port_lines(members.get(vid, []))
-        rows.append(f"{vid:<5}{name:<33}{'active':<10}{ports[0]}".rstrip() if ports[0] else
-                    f"{vid:<5}{name:<33}active    ")
+        rows.append(
+            f"{vid:<5}{name:<33}{'active':<10}{ports[0]}".rstrip()
+            if ports[0]
+            else f"{vid:<5}{name:<33}active    "
+        )
         rows += [f"{'':48}{p}" for p in ports[1:]]
     for vid, name, _, _ in _RESERVED:
         rows.append(f"{vid:<5}{name:<33}act/unsup ")
@@ -90,8 +97,12 @@ def show_spanning_tree(cfg: RunningConfig, bridge_mac: str, up: set[str]) -> str
     trunks = [i for i in cfg.sorted_interfaces() if i.switchport is not None and i.switchport.is_trunk]
     for vid in cfg.vlan_ids():
         ports = [p for p in members.get(vid, []) if _long(cfg, p) in up]
-        ports += [short_name(t.name) for t in trunks if vid in t.switchport.trunk_allowed  # type: ignore[union-attr]
-                  and t.name in up]
+        ports += [
+            short_name(t.name)
+            for t in trunks
+            if vid in t.switchport.trunk_allowed  # type: ignore[union-attr]
+            and t.name in up
+        ]
         if not ports:
             continue
         prio = 32768 + vid
