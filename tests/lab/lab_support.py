@@ -149,4 +149,3 @@ def running_lab(site_name: str) -> Iterator[Lab]:
             os.environ.pop("MASTERTECH_LAB_DIR", None)
         else:
             os.environ["MASTERTECH_LAB_DIR"] = previous
-

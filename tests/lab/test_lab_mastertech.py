@@ -60,7 +60,12 @@ def test_status_json_follows_the_contract(lab: Lab) -> None:
     data = json.loads(proc.stdout)
     assert set(data) == {"site", "nodes"} and data["site"] == SITE
     kinds = {n["name"]: n["kind"] for n in data["nodes"]}
-    assert kinds["R1"] == "router" and kinds["SW1"] == "switch" and kinds["BE-PC1"] == "pc" and kinds["DNS"] == "server"
+    assert (
+        kinds["R1"] == "router"
+        and kinds["SW1"] == "switch"
+        and kinds["BE-PC1"] == "pc"
+        and kinds["DNS"] == "server"
+    )
     for node in data["nodes"]:
         assert set(node) == {"name", "kind", "netns", "mgmt", "department", "mail", "addresses"}
         assert node["netns"].startswith("mt-mastertech-")

@@ -1,0 +1,158 @@
+"""The lab's pure logic, without root: wiring from configs, FRR and dnsmasq generation, names."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from pathlib import Path
+
+import pytest
+
+from automation.emulator.config import (
+    DhcpPool,
+    ExcludedRange,
+    OspfNetwork,
+    OspfProcess,
+    RunningConfig,
+    StaticRoute,
+    Vlan,
+)
+from automation.lab import dhcp, frr
+from automation.lab.topology import CableEnd, plan_from_dict, plan_site, plan_to_dict
+from automation.lab.wiring import cable_tags, end_wiring, ios_interface, routed_ifname
+from automation.models import load_site
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _end(node: str, kind: str, port: str, ifname: str) -> CableEnd:
+    return CableEnd(node, kind, f"mt-x-{node.lower()}", port, ifname, "fa:16:3e:00:00:01")
+
+
+R1 = _end("R1", "router", "GigabitEthernet0/1", "Gi0-1")
+SW1 = _end("SW1", "switch", "GigabitEthernet0/0", "Gi0-0")
+SW2 = _end("SW2", "switch", "GigabitEthernet0/0", "Gi0-0")
+PC = _end("PC", "pc", "eth0", "eth0")
+
+
+def _router() -> RunningConfig:
+    cfg = RunningConfig.factory("router", "R1")
+    cfg.interfaces["GigabitEthernet0/1"].shutdown = False
+    for sub, vlan in ((10, 10), (20, 25)):
+        iface = cfg.new_interface(f"GigabitEthernet0/1.{sub}")
+        iface.dot1q_vlan = vlan
+        iface.address = IPv4Interface(f"192.168.{sub}.1/24")
+    return cfg
+
+
+def _switch(mode: str = "trunk", allowed: set[int] | None = None) -> RunningConfig:
+    cfg = RunningConfig.factory("switch", "SW1")
+    for vid in (10, 20, 25, 999):
+        cfg.vlans[vid] = Vlan(vid)
+    sp = cfg.interfaces["GigabitEthernet0/0"].switchport
+    assert sp is not None
+    sp.mode = mode  # type: ignore[assignment]
+    sp.trunk_native = 999
+    if allowed is not None:
+        sp.trunk_allowed = frozenset(allowed)
+    return cfg
+
+
+def test_router_subinterfaces_ride_a_trunk_by_their_dot1q_tag() -> None:
+    router, switch = _router(), _switch(allowed={10, 20})
+    wr = end_wiring(router, R1, switch, SW1)
+    ws = end_wiring(switch, SW1, router, R1)
+    assert set(wr.tags) == {10, 25} and wr.untagged.up
+    assert ws.trunk and set(ws.tags) == {10, 20} and ws.untagged.bridge is None  # native 999 not allowed
+    assert cable_tags(wr, ws) == {10, 20, 25}
+    assert ws.tags[10].bridge == "br10"
+    cabled = {"GigabitEthernet0/1"}
+    sub20 = router.interfaces["GigabitEthernet0/1.20"]
+    assert routed_ifname(router, sub20, cabled) == "Gi0-1.25"
+    assert ios_interface(router, "Gi0-1.25") == "GigabitEthernet0/1.20"
+
+
+def test_shutdown_and_access_ports() -> None:
+    router = _router()
+    router.interfaces["GigabitEthernet0/1.10"].shutdown = True
+    wr = end_wiring(router, R1, None, SW1)
+    assert not wr.tags[10].up and wr.tags[25].up
+    access = _switch("access")
+    sp = access.interfaces["GigabitEthernet0/0"].switchport
+    assert sp is not None
+    sp.access_vlan = 20
+    assert end_wiring(access, SW1, None, PC).untagged.bridge == "br20"
+    sp.access_vlan = 30  # not created: the port is inactive
+    assert end_wiring(access, SW1, None, PC).untagged.bridge is None
+    assert end_wiring(None, SW1, None, PC).untagged.up is False  # not booted: dark
+
+
+def test_dtp_negotiates_a_trunk_only_with_a_trunking_peer() -> None:
+    auto, trunk = _switch("dynamic auto"), _switch("trunk")
+    assert end_wiring(auto, SW1, trunk, SW2).trunk
+    assert not end_wiring(auto, SW1, _switch("dynamic auto"), SW2).trunk
+    assert end_wiring(_switch("dynamic desirable"), SW1, auto, SW2).trunk
+
+
+def test_frr_config_and_incremental_diff() -> None:
+    cfg = _router()
+    cfg.static_routes.append(StaticRoute(IPv4Network("0.0.0.0/0"), next_hop=IPv4Address("10.0.12.2")))
+    proc = OspfProcess(1, router_id=IPv4Address("10.255.0.1"))
+    proc.networks.append(OspfNetwork(IPv4Address("192.168.10.0"), IPv4Address("0.0.0.255"), "0"))
+    proc.passive.append("GigabitEthernet0/1.10")
+    cfg.ospf[1] = proc
+    cabled = {"GigabitEthernet0/1"}
+
+    def ifname_of(name: str) -> str | None:
+        return routed_ifname(cfg, cfg.interfaces[name], cabled)
+
+    first = frr.render(cfg, ifname_of, Path("/tmp/x"))
+    text = frr.text(first.ospfd)
+    assert "network 192.168.10.0/24 area 0" in text and "ospf router-id 10.255.0.1" in text
+    assert "interface Gi0-1.10\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf passive" in text
+    assert "ip route 0.0.0.0/0 10.0.12.2" in frr.text(first.staticd)
+    proc.networks.append(OspfNetwork(IPv4Address("192.168.20.0"), IPv4Address("0.0.0.255"), "0"))
+    proc.passive.clear()
+    second = frr.render(cfg, ifname_of, Path("/tmp/x"))
+    assert frr.diff(first.ospfd, second.ospfd) == [
+        "interface Gi0-1.10", "no ip ospf passive", "exit",
+        "router ospf", "network 192.168.20.0/24 area 0", "exit",
+    ]  # fmt: skip
+    cfg.ospf.clear()
+    assert frr.diff(second.ospfd, frr.render(cfg, ifname_of, Path("/tmp/x")).ospfd)[-1] == "no router ospf"
+
+
+def test_dnsmasq_pools_exclusions_and_relay() -> None:
+    cfg = _router()
+    cfg.dhcp_excluded.append(ExcludedRange(IPv4Address("192.168.10.1"), IPv4Address("192.168.10.9")))
+    cfg.dhcp_pools["BE"] = DhcpPool(
+        "BE", IPv4Network("192.168.10.0/24"), [IPv4Address("192.168.10.1")], [IPv4Address("192.168.40.10")],
+        "mt.com", (0, 12, 0),
+    )  # fmt: skip
+    cfg.interfaces["GigabitEthernet0/1.20"].helper_addresses.append(IPv4Address("10.0.12.1"))
+    text = dhcp.render(cfg, Path("/run/x"))
+    assert text is not None
+    assert "dhcp-range=set:pool0,192.168.10.10,192.168.10.254,255.255.255.0,43200" in text
+    assert "dhcp-option=tag:pool0,option:dns-server,192.168.40.10" in text
+    assert "dhcp-option=tag:pool0,option:domain-name,mt.com" in text
+    assert "dhcp-relay=192.168.20.1,10.0.12.1" in text and "no-ping" in text
+    assert dhcp.render(RunningConfig.factory("router", "R9"), Path("/run/x")) is None
+
+
+def test_plan_round_trips_and_names_fit_the_kernel() -> None:
+    plan = plan_site(load_site(ROOT / "inventory" / "mastertech"))
+    assert plan_from_dict(plan_to_dict(plan)) == plan
+    names = [n.netns for n in plan.nodes]
+    assert len(set(names)) == len(names) and all(n.startswith("mt-mastertech-") for n in names)
+    for cable in plan.cables:
+        for end in (cable.a, cable.b):
+            assert len(end.ifname) + len(".4094") <= 15
+    hosts = {n.mgmt.host for n in plan.nodes if n.mgmt}
+    assert len(hosts) == len(plan.devices()) and all(h.startswith("127.") for h in hosts)
+
+
+@pytest.mark.parametrize("name", ["automation.lab.names", "automation.lab.dhcp", "automation.lab.frr"])
+def test_docstring_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
