@@ -103,11 +103,12 @@ def test_pcs_reach_each_other_across_departments_and_routers(lab: Lab) -> None:
 
 def test_ospf_is_full_on_both_routers(lab: Lab) -> None:
     for router in ("R1", "R2"):
-        rows = poll(
-            lambda r=router: [n for n in lab.show(r, "show ip ospf neighbor", parse=True) if isinstance(n, dict)
-                              and n["state"].startswith("FULL")],
-            CONVERGE_BUDGET, f"{router} OSPF FULL",
-        )  # fmt: skip
+
+        def full(r: str = router) -> list[dict[str, str]]:
+            rows = lab.show(r, "show ip ospf neighbor", parse=True)
+            return [n for n in rows if isinstance(n, dict) and n["state"].startswith("FULL")]
+
+        rows = poll(full, CONVERGE_BUDGET, f"{router} OSPF FULL")
         assert len(rows) == 1 and rows[0]["interface"] == "GigabitEthernet0/0"
 
 
