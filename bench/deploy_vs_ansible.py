@@ -17,12 +17,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from netmiko import ConnectHandler
+
 from automation.deploy import deploy_devices
+from automation.drift import remediate
 from automation.emulator.device import DeviceSpec, day0_config
 from automation.emulator.server import ThreadedEmulator
 from automation.inventory import PROJECT_INVENTORY
 from automation.inventory.nornir import init_nornir, ios_devices
 from automation.models import Site, load_site
+from automation.render import render_intended
 from automation.secrets import device_credentials
 
 Endpoints = dict[str, tuple[str, int]]
@@ -41,15 +45,30 @@ def devices(site: Site, root: Path) -> list[DeviceSpec]:
     ]
 
 
-def with_fresh_devices(site: Site, run: Callable[[Endpoints], None]) -> tuple[float, float]:
-    """Seconds of a first run on fresh devices and of a second run right after it."""
+def residual(site: Site, endpoints: Endpoints) -> int:
+    """Lines still to remediate after a run: both tools must reach the intended config to compare."""
+    creds = device_credentials()
+    left = 0
+    for name, (host, port) in endpoints.items():
+        with ConnectHandler(
+            device_type="cisco_ios", host=host, port=port, username=creds.username, password=creds.password
+        ) as conn:
+            left += len(
+                remediate(conn.send_command("show running-config"), render_intended(site, name)).commands
+            )
+    return left
+
+
+def with_fresh_devices(site: Site, run: Callable[[Endpoints], None]) -> tuple[float, float, int]:
+    """Seconds of a first run on fresh devices, of a second run right after it, and lines left."""
     with tempfile.TemporaryDirectory() as tmp, ThreadedEmulator(devices(site, Path(tmp))) as emu:
         endpoints = {name: host.endpoint for name, host in emu.hosts.items()}
         t0 = time.perf_counter()
         run(endpoints)
         t1 = time.perf_counter()
         run(endpoints)
-        return t1 - t0, time.perf_counter() - t1
+        t2 = time.perf_counter()
+        return t1 - t0, t2 - t1, residual(site, endpoints)
 
 
 def nornir_run(site: Site) -> Callable[[Endpoints], None]:
@@ -78,18 +97,19 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("MASTERTECH_PASSWORD", "bench-Pw-1")
     site = load_site(PROJECT_INVENTORY / args.site)
-    rows: dict[str, list[tuple[float, float]]] = {"mastertech deploy": [], "ansible network.yml": []}
+    rows: dict[str, list[tuple[float, float, int]]] = {"mastertech deploy": [], "ansible network.yml": []}
     for _ in range(args.rounds):  # alternate, so machine noise hits both alike
         rows["mastertech deploy"].append(with_fresh_devices(site, nornir_run(site)))
         rows["ansible network.yml"].append(with_fresh_devices(site, ansible_run(site)))
     print(f"site {site.name}: {len(site.devices())} IOS devices, {args.rounds} rounds, median seconds")
-    print(f"{'tool':<22}{'first run':>12}{'second run':>12}")
+    print(f"{'tool':<22}{'first run':>12}{'second run':>12}{'lines left':>12}")
     medians = {}
     for tool, samples in rows.items():
         first = statistics.median(s[0] for s in samples)
         second = statistics.median(s[1] for s in samples)
         medians[tool] = (first, second)
-        print(f"{tool:<22}{first:>12.2f}{second:>12.2f}")
+        left = max(s[2] for s in samples)
+        print(f"{tool:<22}{first:>12.2f}{second:>12.2f}{left:>12}")
     ours, theirs = medians["mastertech deploy"], medians["ansible network.yml"]
     print(f"ratio ansible/ours: first run {theirs[0] / ours[0]:.1f}x, second run {theirs[1] / ours[1]:.1f}x")
 
