@@ -73,7 +73,13 @@ def _servers(site: Site, target: str) -> tuple[bool, str]:
 
     result = run_playbook(site, "site.yml", endpoints=endpoints(site, target))
     hosts = ", ".join(f"{h.host} {h.changed} changed" for h in result.hosts)
-    return result.ok, f"site.yml: {hosts}" if result.ok else f"site.yml failed: {result.hosts}"
+    failed = [
+        f"{h.host}: {'; '.join(h.failed_tasks) or 'unreachable'}" for h in result.hosts if not h.succeeded
+    ]
+    return (
+        result.ok,
+        f"site.yml: {hosts}" if result.ok else f"site.yml failed: {', '.join(failed) or result.status}",
+    )
 
 
 def converge(site: Site, target: str, budget: float = CONVERGE_BUDGET) -> CheckReport:
