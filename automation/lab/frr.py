@@ -37,6 +37,7 @@ GR_STATE = FRR_RUN / "ospfd-gr.json"  # ospfd writes it outside the pathspace; s
 ZSERV_BUDGET = 5.0  # seconds for zebra to open its API socket
 HELLO = 1
 DEAD = 3
+RETRANSMIT = 1
 
 Block = tuple[str | None, tuple[str, ...]]
 
@@ -91,6 +92,9 @@ def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: 
         lines = [
             f"ip ospf hello-interval {iface.ospf_hello or HELLO}",
             f"ip ospf dead-interval {iface.ospf_dead or (iface.ospf_hello or HELLO) * DEAD}",
+            # The first database description of an adjacency is often lost while both ends are
+            # still settling; the default 5 s retransmit doubles the time to FULL.
+            f"ip ospf retransmit-interval {RETRANSMIT}",
         ]
         if iface.ospf_cost is not None:
             lines.append(f"ip ospf cost {iface.ospf_cost}")
