@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 UP_BUDGET = 90.0  # seconds from spawning the controller to every node reachable
 POLL = 0.05
 
+# Controllers this process started: polled after `down` so that a long-lived caller (a test
+# session) does not keep them as zombies.
+_controllers: list[subprocess.Popen[bytes]] = []
+
 
 def require_root() -> None:
     if os.geteuid() != 0:
@@ -88,6 +92,7 @@ def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) ->
             cwd="/",
             env={**os.environ, "PYTHONPATH": _package_root()},
         )
+    _controllers.append(proc)
     deadline = t0 + budget
     while True:
         state = read_state(paths)
@@ -123,7 +128,15 @@ def down(site: Site, *, wipe: bool = False) -> list[str]:
     paths = LabPaths.for_site(site.name)
     if not leftovers(paths, plan) and not (wipe and paths.root.exists()):
         raise UsageError(f"no lab of site {site.name} is running (nothing to take down)")
-    return cleanup.teardown(paths, plan.namespaces(), wipe=wipe)
+    done = cleanup.teardown(paths, plan.namespaces(), wipe=wipe)
+    reap_controllers()
+    return done
+
+
+def reap_controllers() -> None:
+    for proc in list(_controllers):
+        if proc.poll() is not None:
+            _controllers.remove(proc)
 
 
 def require_running(site: str) -> LabState:

@@ -144,6 +144,7 @@ def running_lab(site_name: str) -> Iterator[Lab]:
             yield Lab(site, to_status(result.state), paths, result.seconds)
         finally:
             cleanup.teardown(paths, namespaces, wipe=True)
+            launcher.reap_controllers()
     finally:
         if previous is None:
             os.environ.pop("MASTERTECH_LAB_DIR", None)
