@@ -80,7 +80,8 @@ def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: 
             continue
         distance = f" {sr.distance}" if sr.distance else ""
         statics.append(f"ip route {sr.prefix} {target}{distance}")
-    out.staticd.append((None, (f"log file {log_dir / 'staticd.log'}", *statics)))
+    if statics:
+        out.staticd.append((None, (f"log file {log_dir / 'staticd.log'}", *statics)))
     proc = _ospf(cfg)
     if proc is None:
         return out
@@ -171,8 +172,11 @@ def diff(old: list[Block], new: list[Block]) -> list[str]:
 class FrrInstance:
     """The FRR daemons of one router namespace."""
 
-    def __init__(self, netns: str, run_dir: Path) -> None:
+    def __init__(
+        self, netns: str, run_dir: Path, on_start: Callable[[ProcessRecord], None] | None = None
+    ) -> None:
         self.netns = netns
+        self.on_start = on_start
         self.pathspace = frr_pathspace(netns)
         self.sock_dir = FRR_RUN / self.pathspace
         self.etc_dir = FRR_ETC / self.pathspace
@@ -182,7 +186,8 @@ class FrrInstance:
         self.pushed = FrrConfig()
 
     def start(self) -> None:
-        """zebra and staticd now; ospfd when the router first configures OSPF."""
+        """zebra now; staticd and ospfd when the router first configures static routes or OSPF
+        (each costs a few MB per router, and most lab routers never use static routes)."""
         for d in (self.sock_dir, self.etc_dir, self.dir):
             d.mkdir(parents=True, exist_ok=True)
         # vtysh -N reads (and warns without) a vtysh.conf of the pathspace.
@@ -191,11 +196,7 @@ class FrrInstance:
         shutil.chown(self.dir, "frr", "frr")
         self._daemon("zebra", [f"log file {self.dir / 'zebra.log'}"])
         self._wait_socket(self.sock_dir / "zserv.api")
-        self._daemon("staticd", [f"log file {self.dir / 'staticd.log'}"])
-        self.pushed = FrrConfig(
-            zebra=[(None, (f"log file {self.dir / 'zebra.log'}",))],
-            staticd=[(None, (f"log file {self.dir / 'staticd.log'}",))],
-        )
+        self.pushed = FrrConfig(zebra=[(None, (f"log file {self.dir / 'zebra.log'}",))])
 
     def _daemon(self, name: str, lines: list[str]) -> None:
         conf = self.dir / f"{name}.conf"
@@ -221,6 +222,8 @@ class FrrInstance:
         )
         self.records[name] = rec
         self.children[proc.pid] = proc
+        if self.on_start:
+            self.on_start(rec)
 
     def _wait_socket(self, path: Path) -> None:
         deadline = time.monotonic() + ZSERV_BUDGET
@@ -232,14 +235,14 @@ class FrrInstance:
             time.sleep(0.01)
 
     def apply(self, new: FrrConfig) -> bool:
-        """Push the difference to the running daemons; start ospfd at its first configuration."""
+        """Push the difference to the running daemons; start a daemon at its first configuration."""
         cmds: list[str] = []
         for daemon in ("zebra", "staticd", "ospfd"):
             old_blocks: list[Block] = getattr(self.pushed, daemon)
             new_blocks: list[Block] = getattr(new, daemon)
-            if daemon == "ospfd" and "ospfd" not in self.records:
+            if daemon not in self.records:
                 if new_blocks:
-                    self._daemon("ospfd", text(new_blocks).splitlines())
+                    self._daemon(daemon, text(new_blocks).splitlines())
                 continue
             cmds += diff(old_blocks, new_blocks)
         router_id_changed = _router_id(self.pushed) != _router_id(new) and "ospfd" in self.records

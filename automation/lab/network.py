@@ -75,10 +75,10 @@ class LabNetwork:
                     ip(end.netns, "link", "set", end.ifname, "up")
         for state in self.devices.values():
             if state.node.kind == "router":
-                state.frr = frr.FrrInstance(state.node.netns, self.run_dir / "frr" / state.node.name)
+                state.frr = frr.FrrInstance(
+                    state.node.netns, self.run_dir / "frr" / state.node.name, on_start=self._record
+                )
                 state.frr.start()
-                for rec in state.frr.records.values():
-                    self._record(rec)
                 state.dnsmasq = dhcp.DnsmasqInstance(
                     state.node.netns, self.run_dir / "dhcp" / state.node.name, on_start=self._record
                 )
