@@ -110,7 +110,8 @@ def test_frr_config_and_incremental_diff() -> None:
     first = frr.render(cfg, ifname_of, Path("/tmp/x"))
     text = frr.text(first.ospfd)
     assert "network 192.168.10.0/24 area 0" in text and "ospf router-id 10.255.0.1" in text
-    assert "interface Gi0-1.10\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n ip ospf retransmit-interval 1\n ip ospf passive" in text
+    block = "interface Gi0-1.10\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n"
+    assert block + " ip ospf retransmit-interval 1\n ip ospf passive" in text
     assert "ip route 0.0.0.0/0 10.0.12.2" in frr.text(first.staticd)
     proc.networks.append(OspfNetwork(IPv4Address("192.168.20.0"), IPv4Address("0.0.0.255"), "0"))
     proc.passive.clear()
