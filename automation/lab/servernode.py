@@ -1,0 +1,478 @@
+"""A Linux server of the embedded lab that looks like its own Debian host to Ansible.
+
+Each node is the lab's network namespace for the server plus its own mount, PID, UTS and IPC
+namespaces. Its root is an overlay whose lower layer is this machine's root and whose upper layer
+lives in the lab directory, so packages and init scripts are the host's but every write (/etc,
+/var, the services' state) lands in the node's upper layer and never on the host. /run, /tmp and
+/dev are private tmpfs mounts; /proc and /sys are the node's own.
+
+PID 1 of the node is a small shell init (written below) that builds that root, pivots into it,
+starts sshd through Debian's own init script and then only reaps orphans. Killing it ends every
+process of the node and, with the last of them, the node's mounts: nothing is mounted in the
+root mount namespace, so a crash leaves at most processes, which `ServerNode.cleanup` finds by
+the pid file.
+
+Ansible reaches the node as root with the device password from `automation.secrets` (set in the
+node's own /etc/shadow at start), through a loopback endpoint in the root namespace: a TCP
+forwarder thread of the process that started the node, which opens each connection from inside
+the node's network namespace to the node's own sshd (127.0.0.1:22 there) and to nothing else.
+
+Services are started like on any Debian host without systemd: `service named restart`,
+`service postfix reload` and so on, inside the node.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import selectors
+import shlex
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from automation.errors import LabError
+from automation.models.design import ServerDesign
+from automation.secrets import device_credentials
+
+log = logging.getLogger(__name__)
+
+CLONE_NEWNET = 0x40000000
+SSHD_PORT = 22
+START_BUDGET = 30.0  # seconds for the node's init to build its root and sshd to answer
+STOP_BUDGET = 10.0  # seconds for the node's services to exit on SIGTERM before SIGKILL
+STATE_FILE = "node.json"
+SERVERS_DIR = "servers"
+
+_INIT = r"""#!/bin/sh
+# PID 1 of lab server node {name}. Written by automation/lab/servernode.py; rewritten at each start.
+set -eu
+root={root}
+upper={upper}
+work={work}
+
+# The private root: the host's root read-only below, this node's writes above.
+mount -t overlay "mt-{name}" -o "lowerdir=/,upperdir=$upper,workdir=$work" "$root"
+mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"
+mount -t tmpfs -o nosuid,mode=755,size=8m tmpfs "$root/dev"
+for dev in null zero full random urandom tty; do
+    : > "$root/dev/$dev"
+    mount --bind "/dev/$dev" "$root/dev/$dev"
+done
+mkdir -p "$root/dev/pts" "$root/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$root/dev/pts"
+mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs "$root/dev/shm"
+ln -s pts/ptmx "$root/dev/ptmx"
+ln -s /proc/self/fd "$root/dev/fd"
+ln -s /proc/self/fd/0 "$root/dev/stdin"
+ln -s /proc/self/fd/1 "$root/dev/stdout"
+ln -s /proc/self/fd/2 "$root/dev/stderr"
+mount -t tmpfs -o nosuid,nodev,mode=755,size=64m tmpfs "$root/run"
+mount -t tmpfs -o nosuid,nodev,mode=1777,size=256m tmpfs "$root/tmp"
+cd "$root"
+pivot_root . .
+umount -l .
+cd /
+
+# Look like a Debian host booting: hostname, lock dirs, loopback, and init scripts allowed to run
+# (the host's policy-rc.d only exists to keep package installs from starting daemons).
+hostname {hostname}
+echo {hostname} > /etc/hostname
+printf '127.0.0.1\tlocalhost\n%s\t%s\n' {address} {hostname} > /etc/hosts
+rm -f /usr/sbin/policy-rc.d
+mkdir -p /run/lock /run/sshd /var/log
+chmod 1777 /run/lock
+ip link set lo up
+
+# Own SSH host keys, made once per node (the upper layer keeps them across restarts).
+if [ ! -e /etc/ssh/.mastertech-node ]; then
+    rm -f /etc/ssh/ssh_host_*
+    ssh-keygen -A -q
+    echo {name} > /etc/ssh/.mastertech-node
+fi
+cat > /etc/ssh/sshd_config.d/00-mastertech-lab.conf <<'EOF'
+# The lab's Ansible logs in as root with the lab password; there is no PAM stack to go through.
+PermitRootLogin yes
+PasswordAuthentication yes
+UsePAM no
+UseDNS no
+EOF
+service ssh start
+
+# From here on only reap orphans, and on SIGTERM stop everything gracefully.
+set +e
+others() {{
+    for p in /proc/[0-9]*; do
+        [ "${{p#/proc/}}" = 1 ] || return 0
+    done
+    return 1
+}}
+shutdown() {{
+    kill -TERM -1 2>/dev/null
+    n=0
+    while others && [ $n -lt {stop_ticks} ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    exit 0
+}}
+trap shutdown TERM INT
+echo "node {name} ready"
+while :; do
+    sleep 3600 &
+    wait $!
+done
+"""
+
+
+def _start_time(pid: int) -> int | None:
+    """The process's start time in clock ticks: with the pid, it names one process for sure."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def _alive(pid: int, start: int | None) -> bool:
+    return start is not None and _start_time(pid) == start
+
+
+def _kill(pid: int, start: int | None, sig: int) -> None:
+    if _alive(pid, start):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def _enter_netns(path: str) -> None:
+    """Move the calling thread (only) into a network namespace; sockets it opens then live there."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"setns({path}): {os.strerror(err)}")
+    finally:
+        os.close(fd)
+
+
+class _Forwarder:
+    """127.0.0.1:<port> in the root namespace -> 127.0.0.1:22 inside one node's network namespace."""
+
+    def __init__(self, name: str, netns_path: str) -> None:
+        self.name = name
+        self.netns_path = netns_path
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._closed = threading.Event()
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, name=f"ssh-forward-{name}", daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._closed.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(
+                target=self._serve, args=(client,), name=f"ssh-pipe-{self.name}", daemon=True
+            ).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        try:
+            _enter_netns(self.netns_path)
+            upstream = socket.create_connection(("127.0.0.1", SSHD_PORT), timeout=5)
+        except OSError as exc:
+            log.debug("%s: ssh forward cannot reach sshd: %s", self.name, exc)
+            client.close()
+            return
+        upstream.settimeout(None)
+        with self._lock:
+            self._conns.update((client, upstream))
+        try:
+            self._pump(client, upstream)
+        finally:
+            with self._lock:
+                self._conns.difference_update((client, upstream))
+            client.close()
+            upstream.close()
+
+    @staticmethod
+    def _pump(a: socket.socket, b: socket.socket) -> None:
+        peer = {a: b, b: a}
+        open_reads = {a, b}
+        with selectors.DefaultSelector() as sel:
+            for s in open_reads:
+                sel.register(s, selectors.EVENT_READ)
+            while open_reads:
+                for key, _ in sel.select():
+                    src: socket.socket = key.fileobj  # type: ignore[assignment]
+                    try:
+                        data = src.recv(65536)
+                    except OSError:
+                        return
+                    if data:
+                        try:
+                            peer[src].sendall(data)
+                        except OSError:
+                            return
+                        continue
+                    # One side finished sending: pass the half-close on, keep the other direction.
+                    sel.unregister(src)
+                    open_reads.discard(src)
+                    with contextlib.suppress(OSError):
+                        peer[src].shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self._closed.set()
+        with contextlib.suppress(OSError):
+            self._listener.close()
+        with self._lock:
+            for conn in list(self._conns):
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+
+
+class ServerNode:
+    """One lab server: start() makes it a reachable Debian host, stop() removes every trace but its files."""
+
+    def __init__(self, name: str, netns: str, lab_dir: Path, design: ServerDesign) -> None:
+        self.name = name
+        self.netns = netns
+        self.lab_dir = Path(lab_dir)
+        self.design = design
+        self.state_dir = self.lab_dir / SERVERS_DIR / name
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._forwarder: _Forwarder | None = None
+        self._pid1: int | None = None
+        self._pid1_start: int | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Boot the node and return once its sshd answers through the loopback endpoint."""
+        if os.geteuid() != 0:
+            raise LabError(f"{self.name}: server nodes need root (namespaces and mounts); run as root")
+        netns_path = f"/run/netns/{self.netns}"
+        if not Path(netns_path).exists():
+            raise LabError(f"{self.name}: network namespace {self.netns!r} does not exist; create it first")
+        if self._proc is not None:
+            raise LabError(f"{self.name}: already started")
+        self._kill_previous()
+        for sub in ("upper", "work", "root"):
+            (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
+        init = self.state_dir / "init"
+        init.write_text(self._init_script(), encoding="utf-8")
+        init.chmod(0o755)
+        console = (self.state_dir / "console.log").open("ab")
+        argv = [
+            "nsenter", f"--net={netns_path}", "--",
+            "unshare", "--mount", "--uts", "--ipc", "--pid", "--fork", "--kill-child",
+            "--propagation", "private", "--", str(init),
+        ]  # fmt: skip
+        log.info("%s: starting server node in netns %s", self.name, self.netns)
+        t0 = time.monotonic()
+        self._proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        console.close()
+        try:
+            self._pid1 = self._find_pid1(self._proc.pid)
+            self._pid1_start = _start_time(self._pid1)
+            self._write_state()
+            self._forwarder = _Forwarder(self.name, netns_path)
+            self._wait_ready(t0)
+            self._set_root_password()
+        except BaseException:
+            self.stop()
+            raise
+        log.info(
+            "%s: up in %.2f s, sshd at 127.0.0.1:%d", self.name, time.monotonic() - t0, self._forwarder.port
+        )
+
+    def ssh_endpoint(self) -> tuple[str, int]:
+        if self._forwarder is None:
+            raise LabError(f"{self.name}: not started")
+        return ("127.0.0.1", self._forwarder.port)
+
+    def stop(self) -> None:
+        """Stop every process of the node (its mounts go with them) and close the endpoint."""
+        if self._forwarder is not None:
+            self._forwarder.close()
+            self._forwarder = None
+        if self._pid1 is not None:
+            self._terminate(self._pid1, self._pid1_start)
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=STOP_BUDGET)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(timeout=5)
+            self._proc = None
+        self._pid1 = self._pid1_start = None
+        (self.state_dir / STATE_FILE).unlink(missing_ok=True)
+        log.info("%s: stopped", self.name)
+
+    @staticmethod
+    def cleanup(lab_dir: Path) -> None:
+        """Remove what server nodes of this lab left behind after a crash: processes, then mounts."""
+        base = Path(lab_dir) / SERVERS_DIR
+        for state in sorted(base.glob(f"*/{STATE_FILE}")):
+            try:
+                data = json.loads(state.read_text(encoding="utf-8"))
+                pid1, start1 = int(data["pid1"]), data.get("pid1_start")
+                outer, start_outer = int(data["unshare"]), data.get("unshare_start")
+            except (OSError, ValueError, KeyError, TypeError):
+                log.warning("%s: unreadable node state, removing it", state)
+                state.unlink(missing_ok=True)
+                continue
+            log.info("%s: cleaning up server node (pid %d)", state.parent.name, pid1)
+            ServerNode._terminate(pid1, start1)
+            _kill(outer, start_outer, signal.SIGKILL)
+            state.unlink(missing_ok=True)
+        # Nodes mount only inside their own mount namespace; anything under the lab dir in ours
+        # is a leftover of an interrupted start and is detached.
+        prefix = str(base.resolve()) + "/"
+        for mountpoint in reversed(_mountpoints()):
+            if mountpoint.startswith(prefix):
+                subprocess.run(["umount", "-l", mountpoint], check=False, capture_output=True)
+
+    # -- inside the node ---------------------------------------------------------------------
+
+    def run(
+        self, argv: Sequence[str], *, input: str | None = None, timeout: float = 60.0, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a program inside the node (all its namespaces and its root), like `docker exec`."""
+        if self._pid1 is None:
+            raise LabError(f"{self.name}: not started")
+        cmd = [
+            "nsenter", f"--target={self._pid1}", "--mount", "--uts", "--ipc", "--net", "--pid",
+            "--root", "--wd=/", "--", *argv,
+        ]  # fmt: skip
+        proc = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout, check=False)
+        if check and proc.returncode != 0:
+            raise LabError(f"{self.name}: {shlex.join(argv)}: {(proc.stderr or proc.stdout).strip()}")
+        return proc
+
+    def host_path(self, path: str) -> Path:
+        """Where a file of the node can be read from the root namespace (while the node runs)."""
+        if self._pid1 is None:
+            raise LabError(f"{self.name}: not started")
+        return Path(f"/proc/{self._pid1}/root") / path.lstrip("/")
+
+    @property
+    def pid(self) -> int | None:
+        """The node's PID 1 as seen from the root namespace."""
+        return self._pid1
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _init_script(self) -> str:
+        q = shlex.quote
+        return _INIT.format(
+            name=q(self.name),
+            hostname=q(self.name.lower()),
+            address=q(str(self.design.address.ip)),
+            root=q(str(self.state_dir / "root")),
+            upper=q(str(self.state_dir / "upper")),
+            work=q(str(self.state_dir / "work")),
+            stop_ticks=int(STOP_BUDGET * 10) - 10,
+        )
+
+    def _find_pid1(self, outer: int) -> int:
+        """The forked child of `unshare`, PID 1 inside the node."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                children = Path(f"/proc/{outer}/task/{outer}/children").read_text().split()
+            except OSError:
+                children = []
+            if children:
+                return int(children[0])
+            if self._proc is not None and self._proc.poll() is not None:
+                break
+            time.sleep(0.01)
+        raise LabError(f"{self.name}: node init did not start; see {self.state_dir / 'console.log'}")
+
+    def _write_state(self) -> None:
+        assert self._proc is not None and self._pid1 is not None
+        data = {
+            "name": self.name,
+            "netns": self.netns,
+            "pid1": self._pid1,
+            "pid1_start": self._pid1_start,
+            "unshare": self._proc.pid,
+            "unshare_start": _start_time(self._proc.pid),
+        }
+        (self.state_dir / STATE_FILE).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    def _wait_ready(self, t0: float) -> None:
+        assert self._forwarder is not None
+        while time.monotonic() - t0 < START_BUDGET:
+            if self._proc is not None and self._proc.poll() is not None:
+                raise LabError(f"{self.name}: node init failed: {self._console_tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self._forwarder.port), timeout=2) as conn:
+                    if conn.recv(64).startswith(b"SSH-2.0-"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise LabError(
+            f"{self.name}: sshd did not answer within {START_BUDGET:.0f} s: {self._console_tail()}"
+        )
+
+    def _set_root_password(self) -> None:
+        # chpasswd writes the node's own /etc/shadow (in the upper layer); the password goes
+        # through a pipe, never through argv or a file.
+        creds = device_credentials()
+        self.run(["chpasswd"], input=f"root:{creds.password}\n")
+
+    def _console_tail(self) -> str:
+        try:
+            lines = (self.state_dir / "console.log").read_text(errors="replace").splitlines()
+        except OSError:
+            return "no console log"
+        return " | ".join(lines[-8:]) or "console log empty"
+
+    def _kill_previous(self) -> None:
+        """A node of the same name left running (e.g. by a crashed controller) goes first."""
+        state = self.state_dir / STATE_FILE
+        if state.exists():
+            log.warning("%s: a previous instance left state behind; stopping it", self.name)
+            # Only this node's state: cleanup() of the whole lab would stop the other nodes too.
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                data = json.loads(state.read_text(encoding="utf-8"))
+                ServerNode._terminate(int(data["pid1"]), data.get("pid1_start"))
+                _kill(int(data["unshare"]), data.get("unshare_start"), signal.SIGKILL)
+            state.unlink(missing_ok=True)
+
+    @staticmethod
+    def _terminate(pid1: int, start: int | None) -> None:
+        """SIGTERM the node's init (which stops its services), SIGKILL it if that takes too long."""
+        _kill(pid1, start, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_BUDGET
+        while _alive(pid1, start) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _alive(pid1, start):
+            log.warning("pid %d: node init did not exit on SIGTERM, killing it", pid1)
+            _kill(pid1, start, signal.SIGKILL)
+
+
+def _mountpoints() -> list[str]:
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return []
+    # Field 5 is the mount point, with spaces and the like octal-escaped.
+    return [line.split()[4].encode().decode("unicode_escape") for line in lines]
