@@ -67,7 +67,7 @@ def wildcard_prefix(address: IPv4Address, wildcard: IPv4Address) -> IPv4Network 
 def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: Path) -> FrrConfig:
     """FRR configuration of a router's running config. `ifname_of` maps IOS names to kernel names."""
     out = FrrConfig()
-    out.zebra.append((None, (f"hostname {cfg.hostname}", f"log file {log_dir / 'zebra.log'}")))
+    out.zebra.append((None, (f"log file {log_dir / 'zebra.log'}",)))
     statics: list[str] = []
     for sr in cfg.static_routes:
         target = str(sr.next_hop) if sr.next_hop is not None else None
@@ -195,7 +195,6 @@ class FrrInstance:
         shutil.chown(self.sock_dir, "frr", "frr")
         shutil.chown(self.dir, "frr", "frr")
         self._daemon("zebra", [f"log file {self.dir / 'zebra.log'}"])
-        self._wait_socket(self.sock_dir / "zserv.api")
         self.pushed = FrrConfig(zebra=[(None, (f"log file {self.dir / 'zebra.log'}",))])
 
     def _daemon(self, name: str, lines: list[str]) -> None:
@@ -225,7 +224,9 @@ class FrrInstance:
         if self.on_start:
             self.on_start(rec)
 
-    def _wait_socket(self, path: Path) -> None:
+    def wait_ready(self) -> None:
+        """Return once zebra accepts its clients (staticd and ospfd connect to this socket)."""
+        path = self.sock_dir / "zserv.api"
         deadline = time.monotonic() + ZSERV_BUDGET
         while not path.exists():
             if time.monotonic() > deadline:
