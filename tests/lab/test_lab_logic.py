@@ -157,3 +157,12 @@ def test_plan_round_trips_and_names_fit_the_kernel() -> None:
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_without_root_the_lab_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from automation.errors import UsageError
+    from automation.lab import launcher
+
+    monkeypatch.setattr(launcher.os, "geteuid", lambda: 1000)
+    with pytest.raises(UsageError, match="needs root"):
+        launcher.up(load_site(ROOT / "inventory" / "lab06"))
