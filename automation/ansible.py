@@ -95,13 +95,25 @@ def _nornir_hosts(site: Site) -> list[_NornirHost]:
     return hosts
 
 
-def _ios_config_file(site: Site, name: str, config_dir: Path) -> str:
-    from automation.render import render_device
+def _ios_hostvars(site: Site, name: str, config_dir: Path) -> dict[str, Any]:
+    """The intended config as a file (what `show running-config` must show, so that
+    ios_config's line match is idempotent) and the interfaces to bring up: IOS never prints
+    `no shutdown`, so it goes through ios_interfaces, which reads the state instead."""
+    from automation.render import render_device, render_intended
 
     config_dir.mkdir(parents=True, exist_ok=True)
     path = config_dir / f"{name}.cfg"
-    path.write_text(render_device(site, name), encoding="utf-8")
-    return str(path)
+    path.write_text(render_intended(site, name), encoding="utf-8")
+    enabled: list[str] = []
+    current: str | None = None
+    for line in render_device(site, name).splitlines():
+        if line.startswith("interface "):
+            current = line.split(None, 1)[1]
+        elif line.strip() == "no shutdown" and current:
+            enabled.append(current)
+        elif not line.startswith(" "):
+            current = None
+    return {"mt_ios_config_file": str(path), "mt_ios_enabled_interfaces": enabled}
 
 
 def export_inventory(
@@ -137,7 +149,7 @@ def export_inventory(
                 service_members.setdefault(group, {})[host.name] = None
         elif host.platform in IOS_PLATFORMS:
             if config_dir is not None:
-                hostvars["mt_ios_config_file"] = _ios_config_file(site, host.name, config_dir)
+                hostvars.update(_ios_hostvars(site, host.name, config_dir))
             group = host.groups[0] if host.groups else "ios"
             entry = children.setdefault(group, {"vars": _ios_vars(), "hosts": {}})
             entry["hosts"][host.name] = hostvars

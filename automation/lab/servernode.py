@@ -88,6 +88,7 @@ hostname {hostname}
 echo {hostname} > /etc/hostname
 printf '127.0.0.1\tlocalhost\n%s\t%s\n' {address} {hostname} > /etc/hosts
 rm -f /usr/sbin/policy-rc.d
+[ -e /root/.profile ] || cp -a /etc/skel/. /root/
 mkdir -p /run/lock /run/sshd /var/log
 chmod 1777 /run/lock
 ip link set lo up
@@ -271,6 +272,7 @@ class ServerNode:
         self._kill_previous()
         for sub in ("upper", "work", "root"):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
+        self._private_home()
         init = self.state_dir / "init"
         init.write_text(self._init_script(), encoding="utf-8")
         init.chmod(0o755)
@@ -388,6 +390,19 @@ class ServerNode:
             work=q(str(self.state_dir / "work")),
             stop_ticks=int(STOP_BUDGET * 10) - 10,
         )
+
+    def _private_home(self) -> None:
+        """Hide the host's /root from the node: an opaque directory in the upper layer.
+
+        The host root's dotfiles (a pyenv-initialising .bashrc, which bash runs for every SSH
+        command, and the toolkit's own vault) have no business in a server; the node's root
+        starts from /etc/skel like on a fresh Debian install.
+        """
+        home = self.state_dir / "upper" / "root"
+        if home.exists():
+            return
+        home.mkdir(mode=0o700)
+        os.setxattr(home, "trusted.overlay.opaque", b"y")
 
     def _find_pid1(self, outer: int) -> int:
         """The forked child of `unshare`, PID 1 inside the node."""
