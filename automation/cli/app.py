@@ -27,10 +27,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _register() -> None:
-    from automation.cli import deploy, drift, site, up
+    from automation.cli import check, deploy, drift, site, up
 
     site.register(app)
     deploy.register(app)
+    check.register(app)
     drift.register(app)
     up.register(app)
     for group in ("emulator", "lab"):

@@ -1,7 +1,8 @@
 """`mastertech up` and `mastertech down`: the main job as one ordered pipeline of named stages.
 
 up: validate -> lab up (embedded) -> deploy IOS devices -> configure servers (Ansible) ->
-verify (polled until the network has converged, within a budget). Each stage is timed and shown;
+verify (polled until the network has converged, within a budget) -> end-to-end checks from the
+PCs (leases, reachability, DNS, web, mail). Each stage is timed and shown;
 the first failing stage stops the run with exit 1 and says why.
 """
 
@@ -19,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from automation.checks import CheckReport
+from automation.checks.e2e import check_lab
 from automation.cli.deploy import (
     LogDirOption,
     TargetOption,
@@ -121,6 +123,12 @@ def up(
         bad = [f"{r.host} {r.name}: {r.detail}" for r in report.results if not r.ok]
         return report.ok, "; ".join(bad) if bad else f"{len(report.results)} checks passed"
 
+    def check_stage() -> tuple[bool, str]:
+        report = check_lab(design)
+        results["check"] = report
+        bad = [f"{r.host} {r.name}: {r.detail}" for r in report.results if not r.ok]
+        return report.ok, "; ".join(bad) if bad else f"{len(report.results)} checks passed from the PCs"
+
     pipeline: list[tuple[str, Callable[[], tuple[bool, str]]]] = []
     if target == "embedded":
         pipeline.append(("lab up", lambda: _lab_up(design)))
@@ -128,6 +136,8 @@ def up(
     if design.servers:
         pipeline.append(("configure servers", lambda: _servers(design, target)))
     pipeline.append(("verify", verify_stage))
+    if target == "embedded":
+        pipeline.append(("end-to-end check", check_stage))
     for name, action in pipeline:
         if not _run_stage(stages, name, as_json, action):
             break
@@ -137,8 +147,9 @@ def up(
     else:
         if "deploy" in results and not results["deploy"].ok:
             print_deploy(results["deploy"], dry_run=False)
-        if "verify" in results and not results["verify"].ok:
-            print_checks(results["verify"], "verify")
+        for name in ("verify", "check"):
+            if name in results and not results[name].ok:
+                print_checks(results[name], name)
         _summary(stages, ok)
     raise typer.Exit(0 if ok else 1)
 
