@@ -1,6 +1,6 @@
 """How fast the embedded lab comes up, converges and goes away, and what it costs in memory.
 
-    sudo .venv/bin/python bench/lab_speed.py [--routers 20] [--skip-chain]
+    sudo .venv/bin/python bench/lab_speed.py [--routers 20] [--only mastertech|chain]
 
 Two scenarios, each in a fresh lab directory (day-0 devices):
 - mastertech: `lab up` until every node is reachable; the rendered design pushed over SSH until
@@ -96,15 +96,17 @@ def run(
     t0 = time.monotonic()
     up = launcher.up(site)
     t_up = time.monotonic() - t0
-    t1 = time.monotonic()
-    push(site, configs)
-    t_push = time.monotonic() - t1
-    poll(converged, label)
-    t_conv = time.monotonic() - t1
-    mem, procs = pss_mb(site.name)
-    t2 = time.monotonic()
-    launcher.down(site, wipe=True)
-    t_down = time.monotonic() - t2
+    try:
+        t1 = time.monotonic()
+        push(site, configs)
+        t_push = time.monotonic() - t1
+        poll(converged, label)
+        t_conv = time.monotonic() - t1
+        mem, procs = pss_mb(site.name)
+    finally:
+        t2 = time.monotonic()
+        launcher.down(site, wipe=True)
+        t_down = time.monotonic() - t2
     return {
         "scenario": site.name, "nodes": str(len(site.nodes)), "lab up (s)": f"{up.seconds:.2f}",
         "up incl. CLI (s)": f"{t_up:.2f}", "push (s)": f"{t_push:.2f}", label + " (s)": f"{t_conv:.2f}",
@@ -167,11 +169,13 @@ def chain(n: int) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--routers", type=int, default=20)
-    parser.add_argument("--skip-chain", action="store_true")
+    parser.add_argument("--only", choices=("mastertech", "chain"), help="run one scenario")
     args = parser.parse_args()
     launcher.require_root()
-    rows = [mastertech()]
-    if not args.skip_chain:
+    rows = []
+    if args.only in (None, "mastertech"):
+        rows.append(mastertech())
+    if args.only in (None, "chain"):
         rows.append(chain(args.routers))
     keys = list(dict.fromkeys(k for row in rows for k in row))
     width = max(len(k) for k in keys)

@@ -59,6 +59,12 @@ def teardown(
     state = read_state(paths)
     names = sorted({*namespaces, *(state.namespaces if state else [])})
     names = [n for n in names if n.startswith(NETNS_PREFIX)]
+    foreign = [n for n in names if netns.owner(n) not in (None, str(paths.root))]
+    if foreign:
+        # Same site, another lab directory: that lab's namespaces are not ours to remove.
+        log.warning("leaving %d namespaces of the lab in %s", len(foreign), netns.owner(foreign[0]))
+        done.append(f"{len(foreign)} namespaces of another lab directory left alone")
+        names = [n for n in names if n not in foreign]
     if state and state.processes:
         process.stop(state.processes)
     cleanup_servers(paths.run)

@@ -97,6 +97,11 @@ def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: 
             # still settling; the default 5 s retransmit doubles the time to FULL.
             f"ip ospf retransmit-interval {RETRANSMIT}",
         ]
+        if iface.address is not None and iface.address.network.prefixlen >= 30:
+            # A /30 or /31 holds two routers: no DR election. FRR 8.4 sometimes never
+            # re-originates its router-LSA after DR/BDR churn on such links (a 20-router chain
+            # stayed split for minutes); point-to-point has no elections and no wait timer.
+            lines.append("ip ospf network point-to-point")
         if iface.ospf_cost is not None:
             lines.append(f"ip ospf cost {iface.ospf_cost}")
         if proc.is_passive(iface.name):

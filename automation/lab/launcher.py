@@ -57,7 +57,9 @@ def running_state(paths: LabPaths) -> LabState | None:
 
 
 def leftovers(paths: LabPaths, plan: LabPlan) -> bool:
-    return paths.state.exists() or any(netns.exists(n) for n in plan.namespaces())
+    """Something of this lab directory's lab exists (a state file or its namespaces)."""
+    mine = {None, str(paths.root)}
+    return paths.state.exists() or any(netns.exists(n) and netns.owner(n) in mine for n in plan.namespaces())
 
 
 def up(site: Site, *, debug: bool = False, budget: float = UP_BUDGET) -> UpResult:
@@ -70,6 +72,14 @@ def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) ->
     if running_state(paths) is not None:
         raise UsageError(
             f"the lab of site {plan.site} is already running; `mastertech lab down --site {plan.site}` first"
+        )
+    others = sorted(
+        {o for n in plan.namespaces() if netns.exists(n) and (o := netns.owner(n))} - {str(paths.root)}
+    )
+    if others:
+        raise UsageError(
+            f"the namespaces of site {plan.site} belong to the lab in {others[0]}; take that one down first "
+            f"(MASTERTECH_LAB_DIR={Path(others[0]).parent} mastertech lab down --site {plan.site})"
         )
     if leftovers(paths, plan):
         log.warning("%s: removing what a previous lab left behind", plan.site)

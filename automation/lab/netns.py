@@ -30,8 +30,21 @@ def exists(name: str) -> bool:
     return (NETNS_DIR / name).exists()
 
 
-def create(name: str, hostname: str) -> None:
-    """A fresh namespace with lo up, no IPv6 (quiet links), and its own resolv.conf and hosts."""
+OWNER_FILE = "mastertech-lab"
+
+
+def owner(name: str) -> str | None:
+    """The lab directory that created namespace `name` (None: unknown or not a lab namespace)."""
+    try:
+        return (ETC_NETNS / name / OWNER_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def create(name: str, hostname: str, lab_root: str | None = None) -> None:
+    """A fresh namespace with lo up, no IPv6 (quiet links), and its own resolv.conf and hosts.
+
+    `lab_root` is recorded with it, so that another lab directory never tears it down."""
     if not name.startswith(NETNS_PREFIX):
         raise LabError(f"refusing to create namespace {name!r}: lab namespaces start with {NETNS_PREFIX}")
     ip(None, "netns", "add", name)
@@ -39,6 +52,8 @@ def create(name: str, hostname: str) -> None:
     etc.mkdir(parents=True, exist_ok=True)
     (etc / "resolv.conf").write_text("", encoding="utf-8")
     (etc / "hosts").write_text(f"127.0.0.1 localhost\n127.0.1.1 {hostname}\n", encoding="utf-8")
+    if lab_root:
+        (etc / OWNER_FILE).write_text(lab_root + "\n", encoding="utf-8")
     ip(name, "link", "set", "lo", "up")
     # No IPv6 (quiet links, no DAD); no ICMP rate limit, or a second traceroute within a
     # second finds the destination silent.

@@ -72,7 +72,7 @@ class LabNetwork:
         """Namespaces for every node and every cable laid, all device ports dark."""
         # Each step is a few short `ip` processes per node: run them side by side.
         with ThreadPoolExecutor(max_workers=BUILD_WORKERS) as pool:
-            list(pool.map(lambda n: netns.create(n.netns, n.name), self.plan.nodes))
+            list(pool.map(lambda n: netns.create(n.netns, n.name, str(self.run_dir.parent)), self.plan.nodes))
             list(pool.map(self.fabric.connect, self.plan.cables))
         for cable in self.plan.cables:
             for end in (cable.a, cable.b):
