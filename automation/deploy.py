@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from netmiko import NetmikoAuthenticationException, NetmikoTimeoutException
 from nornir.core import Nornir
 from nornir.core.task import AggregatedResult
 
@@ -70,6 +71,14 @@ def _host_report(name: str, results: AggregatedResult) -> HostReport:
     # The task raised before it could report (unreachable, wrong password, timeout).
     exc = first.exception
     reason = f"{type(exc).__name__}: {exc}".splitlines()[0] if exc else str(outcome)
+    if isinstance(exc, NetmikoAuthenticationException):
+        reason = (
+            f"Authentication failed as {first.host.username if first.host else None!r}: the device does not accept "
+            "MASTERTECH_USERNAME/MASTERTECH_PASSWORD (or the vault's password); an embedded lab keeps its "
+            "devices' saved configs, `mastertech down --wipe` boots them fresh"
+        )
+    elif isinstance(exc, NetmikoTimeoutException):
+        reason = f"unreachable: {exc}".splitlines()[0]
     return HostReport(host=name, changed=False, commands=[], error=reason, seconds=0.0)
 
 
@@ -89,7 +98,7 @@ def deploy_devices(
         report.hosts.append(host)
         if on_done:
             on_done(host)
-    nr.close_connections()
+    nr.close_connections(on_good=True, on_failed=True)
     report.seconds = time.monotonic() - start
     log.info("deploy: %s", asdict(report) if log.isEnabledFor(logging.DEBUG) else report.ok)
     return report

@@ -38,7 +38,7 @@ def collect_facts(task: Task, *, site: Site) -> Result:
 
 def verify_site(nr: Nornir, site: Site) -> CheckReport:
     results = nr.run(task=collect_facts, site=site, name="collect_facts")
-    nr.close_connections()
+    nr.close_connections(on_good=True, on_failed=True)
     report = CheckReport()
     for name in sorted(results):
         multi = results[name]

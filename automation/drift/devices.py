@@ -20,7 +20,7 @@ def diff_config(task: Task, *, site: Site) -> Result:
 
 def device_drift(nr: Nornir, site: Site) -> CheckReport:
     results = nr.run(task=diff_config, site=site, name="diff_config")
-    nr.close_connections()
+    nr.close_connections(on_good=True, on_failed=True)
     report = CheckReport()
     for name in sorted(results):
         multi = results[name]

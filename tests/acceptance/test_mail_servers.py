@@ -1,13 +1,10 @@
 """Mail, DNS and web on the real embedded lab, checked from the PCs where the users sit.
 
-The lab comes up (`automation.lab.launcher`, what `mastertech lab up` runs), the routers and
-switches get their configuration (`mastertech deploy`), the servers get theirs from site.yml
-through automation/ansible.py with the lab's endpoints, and then each check runs inside a PC's
+The lab comes up with `mastertech up` (the session fixture in conftest.py: lab, deploy of the
+routers and switches, site.yml for the servers through automation/ansible.py, verify), and then
+each check runs inside a PC's
 namespace with the resolver the PC got (DHCP on mastertech, static on lab06): the sender's PC
 submits mail with SMTP AUTH on 587 and reads the recipient's mailbox over IMAP and POP3.
-
-Skipped with the reason when the embedded lab (or its server nodes) is not available; a lab of
-the same site that is already running is left alone and the test is skipped.
 """
 
 from __future__ import annotations
@@ -19,7 +16,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -27,7 +23,6 @@ from typing import Any
 
 import pytest
 
-from automation.models import load_site
 from automation.models.design import Site
 
 pytestmark = [
@@ -37,7 +32,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERGE_BUDGET = 90.0  # seconds for PCs to have a lease and a route to the servers
-MASTERTECH = ROOT / ".venv" / "bin" / "mastertech"
 
 
 def _lab_clients() -> ModuleType:
@@ -77,36 +71,15 @@ def _pc_of(site: Site, user: str) -> str:
 
 @pytest.fixture(scope="module", params=["lab06", "mastertech"])
 def running_lab(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningLab]:
-    try:
-        from automation.lab import launcher
-        from automation.lab.state import LabPaths
-        from automation.targets import endpoints_from_status
-    except ImportError as exc:
-        pytest.skip(f"the embedded lab is not available yet ({exc})")
-    from automation.ansible import run_playbook
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, site_lab: Any
+) -> RunningLab:
+    """The site's lab after `mastertech up` (lab, deploy, site.yml, verify), shared by the session."""
+    from automation.lab import launcher
 
-    site = load_site(ROOT / "inventory" / request.param)
-    if launcher.running_state(LabPaths.for_site(site.name)) is not None:
-        pytest.skip(f"a {site.name} lab is already running; not touching someone else's lab")
-    launcher.up(site)
-    try:
-        state = launcher.require_running(site.name)
-        eps = endpoints_from_status(launcher.status(site.name))
-        missing = [s.name for s in site.servers if s.name not in eps]
-        if missing:
-            pytest.skip(f"the lab gives no SSH endpoint for servers {missing}: server nodes not wired in")
-        if site.devices():
-            deploy = subprocess.run(
-                [str(MASTERTECH), "deploy", "--site", site.name], capture_output=True, text=True, timeout=600
-            )
-            assert deploy.returncode == 0, f"deploy failed: {deploy.stdout[-2000:]}{deploy.stderr[-2000:]}"
-        result = run_playbook(site, "site.yml", endpoints=eps)
-        assert result.ok, [h.failed_tasks for h in result.hosts]
-        yield RunningLab(site, state, launcher, tmp_path_factory.mktemp(f"acceptance-{site.name}"))
-    finally:
-        launcher.down(site)
+    lab = site_lab(request.param)
+    assert lab.up.get("ok") is True, lab.up_output[-4000:]
+    state = launcher.require_running(lab.site.name)
+    return RunningLab(lab.site, state, launcher, tmp_path_factory.mktemp(f"acceptance-{lab.site.name}"))
 
 
 _RESOLVE = """

@@ -1,0 +1,76 @@
+"""The acceptance tier: the main job on the embedded lab, once per site for the whole session.
+
+`mastertech up --site S --json` builds the lab, deploys the devices, configures the servers,
+verifies and runs the end-to-end checks, exactly as a user runs it. Every module that needs a
+site's running lab asks `site_lab(name)`; the lab comes up on first use and goes down at the end
+of the session, also when a test failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from automation.models import Site, load_site
+
+ROOT = Path(__file__).resolve().parents[2]
+MASTERTECH = Path(sys.executable).parent / "mastertech"
+
+
+def mastertech(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would (from the project root, inheriting the environment)."""
+    return subprocess.run(
+        [str(MASTERTECH), *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+
+
+@dataclass
+class SiteLab:
+    site: Site
+    up: dict[str, Any]  # the JSON of `mastertech up`
+    up_output: str
+
+    def status(self) -> dict[str, Any]:
+        proc = mastertech("lab", "status", "--site", self.site.name, "--json")
+        assert proc.returncode == 0, proc.stderr
+        data: dict[str, Any] = json.loads(proc.stdout)
+        return data
+
+    def endpoints(self) -> dict[str, tuple[str, int]]:
+        from automation.targets import endpoints_from_status
+
+        return endpoints_from_status(self.status())
+
+
+@pytest.fixture(scope="session")
+def site_lab() -> Iterator[Callable[[str], SiteLab]]:
+    if os.geteuid() != 0:
+        pytest.skip("the embedded lab needs root")
+    labs: dict[str, SiteLab] = {}
+
+    def get(name: str) -> SiteLab:
+        if name not in labs:
+            site = load_site(ROOT / "inventory" / name)
+            mastertech("down", "--site", name)  # a lab left by an earlier crashed run
+            proc = mastertech("up", "--site", name, "--json")
+            try:
+                document = json.loads(proc.stdout)
+            except json.JSONDecodeError:
+                document = {"ok": False, "stages": []}
+            labs[name] = SiteLab(site, document, proc.stdout + proc.stderr)
+        return labs[name]
+
+    try:
+        yield get
+    finally:
+        for name in labs:
+            mastertech("down", "--site", name)
