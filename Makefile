@@ -24,7 +24,10 @@ $(VENV)/.installed: pyproject.toml
 
 up: setup
 	$(VENV)/bin/mastertech render --site $(SITE)
-	$(VENV)/bin/mastertech diagram --site $(SITE)
+	$(VENV)/bin/mastertech up --site $(SITE)
+
+down: setup
+	$(VENV)/bin/mastertech down --site $(SITE)
 
 test: setup
 	$(VENV)/bin/pytest
