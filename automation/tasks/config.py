@@ -11,6 +11,7 @@ from netmiko import ConfigInvalidException
 from nornir.core.task import Result, Task
 
 from automation.drift import remediate
+from automation.errors import DeviceError
 from automation.models.design import Site
 from automation.render import render_intended
 
@@ -48,7 +49,12 @@ def _connection(task: Task):  # type: ignore[no-untyped-def]
 def get_running_config(task: Task) -> Result:
     conn = _connection(task)
     conn.enable()
-    return Result(host=task.host, result=conn.send_command("show running-config", read_timeout=60))
+    output = conn.send_command("show running-config", read_timeout=60)
+    if "Current configuration" not in output:
+        # Never mistake an error or a half-read output for a config: remediation would rebuild it all.
+        first = output.strip().splitlines()[:3]
+        raise DeviceError(f"{task.host.name}: show running-config returned no configuration: {first}")
+    return Result(host=task.host, result=output)
 
 
 def save_config(task: Task) -> Result:
@@ -61,7 +67,13 @@ def save_config(task: Task) -> Result:
 def _push(task: Task, commands: tuple[str, ...]) -> str:
     conn = _connection(task)
     conn.enable()
-    output: str = conn.send_config_set(list(commands), error_pattern=IOS_ERROR, read_timeout=60)
+    try:
+        output: str = conn.send_config_set(list(commands), error_pattern=IOS_ERROR, read_timeout=60)
+    finally:
+        # netmiko stops at a rejected line still inside config mode; leave it, or the next
+        # `show running-config` would itself be rejected.
+        if conn.check_config_mode():
+            conn.exit_config_mode()
     return output
 
 

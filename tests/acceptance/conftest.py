@@ -52,9 +52,16 @@ class SiteLab:
 
 
 @pytest.fixture(scope="session")
-def site_lab() -> Iterator[Callable[[str], SiteLab]]:
+def site_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], SiteLab]]:
     if os.geteuid() != 0:
         pytest.skip("the embedded lab needs root")
+    # Hermetic: a lab directory and a vault of the session's own, so devices boot fresh with the
+    # session's generated password and no user's lab or saved configs are touched.
+    private = tmp_path_factory.mktemp("acceptance")
+    saved = {k: os.environ.get(k) for k in ("MASTERTECH_LAB_DIR", "MASTERTECH_VAULT", "MASTERTECH_PASSWORD")}
+    os.environ["MASTERTECH_LAB_DIR"] = str(private / "lab")
+    os.environ["MASTERTECH_VAULT"] = str(private / "vault.yaml")
+    os.environ.pop("MASTERTECH_PASSWORD", None)
     labs: dict[str, SiteLab] = {}
 
     def get(name: str) -> SiteLab:
@@ -74,3 +81,8 @@ def site_lab() -> Iterator[Callable[[str], SiteLab]]:
     finally:
         for name in labs:
             mastertech("down", "--site", name)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -64,15 +64,24 @@ def test_verify_and_check_pass_as_json(lab: SiteLab) -> None:
         assert document["results"], f"{verb} reported nothing"
 
 
+def _unused_port(lab: SiteLab, device: str) -> str:
+    for router in lab.site.routers:
+        if router.name == device:
+            return next(i.name for i in router.interfaces if i.shutdown)
+    switch = next(s for s in lab.site.switches if s.name == device)
+    return next(p.name for p in switch.ports if p.mode == "unused")
+
+
 def test_dry_run_touches_nothing(lab: SiteLab) -> None:
     device = lab.site.devices()[0]
+    port = _unused_port(lab, device)
     with _conn(lab, device) as conn:
-        conn.send_config_set(["interface GigabitEthernet0/3", "description dry-run probe"])
+        conn.send_config_set([f"interface {port}", "description dry-run probe"])
     before = {name: _running(lab, name) for name in lab.site.devices()}
     proc = mastertech("deploy", "--site", lab.site.name, "--dry-run", "--json")
     report = json.loads(proc.stdout)
     commands = {h["host"]: h["commands"] for h in report["hosts"]}
-    assert "  no description dry-run probe" in commands[device]
+    assert commands[device] == [f"interface {port}", "  no description dry-run probe", "  exit"]
     after = {name: _running(lab, name) for name in lab.site.devices()}
     assert {n: managed_scope(t) for n, t in before.items()} == {n: managed_scope(t) for n, t in after.items()}
     assert mastertech("deploy", "--site", lab.site.name).returncode == 0  # repair the probe
