@@ -14,6 +14,7 @@ from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
 from automation.checks.result import CheckReport, CheckResult
+from automation.checks.runner import judge_hosts
 from automation.models.design import RouterDesign, Site, SwitchDesign
 from automation.models.platforms import short_name
 from automation.parsers import parse_show
@@ -37,17 +38,10 @@ def collect_facts(task: Task, *, site: Site) -> Result:
 
 
 def verify_site(nr: Nornir, site: Site) -> CheckReport:
-    results = nr.run(task=collect_facts, site=site, name="collect_facts")
-    nr.close_connections(on_good=True, on_failed=True)
-    report = CheckReport()
-    for name in sorted(results):
-        multi = results[name]
-        if multi.failed:
-            exc = multi[0].exception
-            report.results.append(CheckResult("collect_facts", name, False, f"{type(exc).__name__}: {exc}"))
-            continue
-        report.results.extend(verify_facts(site, name, multi[0].result))
-    return report
+    def judge(host: str, facts: Facts) -> list[CheckResult]:
+        return verify_facts(site, host, facts)
+
+    return judge_hosts(nr, collect_facts, "collect_facts", judge, site=site)
 
 
 def verify_facts(site: Site, host: str, facts: Facts) -> list[CheckResult]:

@@ -6,6 +6,7 @@ from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
 from automation.checks.result import CheckReport, CheckResult
+from automation.checks.runner import judge_hosts
 from automation.drift.remediation import remediate
 from automation.models.design import Site
 from automation.render import render_intended
@@ -19,23 +20,11 @@ def diff_config(task: Task, *, site: Site) -> Result:
 
 
 def device_drift(nr: Nornir, site: Site) -> CheckReport:
-    results = nr.run(task=diff_config, site=site, name="diff_config")
-    nr.close_connections(on_good=True, on_failed=True)
-    report = CheckReport()
-    for name in sorted(results):
-        multi = results[name]
-        if multi.failed:
-            exc = multi[0].exception
-            report.results.append(
-                CheckResult("drift", name, False, f"could not read: {type(exc).__name__}: {exc}")
-            )
-            continue
-        commands: list[str] = multi[0].result
-        if commands:
-            shown = "; ".join(c.strip() for c in commands if c.strip() != "exit")
-            report.results.append(
-                CheckResult("drift", name, False, f"{len(commands)} lines to remediate: {shown}")
-            )
-        else:
-            report.results.append(CheckResult("drift", name, True, "running config matches intended"))
-    return report
+    return judge_hosts(nr, diff_config, "drift", _judge, site=site)
+
+
+def _judge(host: str, commands: list[str]) -> list[CheckResult]:
+    if not commands:
+        return [CheckResult("drift", host, True, "running config matches intended")]
+    shown = "; ".join(c.strip() for c in commands if c.strip() != "exit")
+    return [CheckResult("drift", host, False, f"{len(commands)} lines to remediate: {shown}")]
