@@ -35,6 +35,10 @@ FRR_RUN = Path("/var/run/frr")
 FRR_ETC = Path("/etc/frr")
 GR_STATE = FRR_RUN / "ospfd-gr.json"  # ospfd writes it outside the pathspace; shared by all
 ZSERV_BUDGET = 5.0  # seconds for zebra to open its API socket
+# Seconds for a daemon to read its config file and open its vty socket. Tens of milliseconds on
+# an idle machine; under load (another lab, Ansible) it has been seen to take well over a second.
+VTY_BUDGET = 15.0
+DAEMONS = ("zebra", "staticd", "ospfd")
 HELLO = 1
 DEAD = 3
 RETRANSMIT = 1
@@ -203,9 +207,12 @@ class FrrInstance:
         self.pushed = FrrConfig(zebra=[(None, (f"log file {self.dir / 'zebra.log'}",))])
 
     def _daemon(self, name: str, lines: list[str]) -> None:
+        """Start daemon `name` with `lines` as its config file; return once it answers vtysh."""
         conf = self.dir / f"{name}.conf"
         conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
         shutil.chown(conf, "frr", "frr")
+        # A socket left by an earlier instance of the daemon would pass for readiness.
+        (self.sock_dir / f"{name}.vty").unlink(missing_ok=True)
         argv = [
             str(FRR_BIN / name),
             "-N",
@@ -228,6 +235,32 @@ class FrrInstance:
         self.children[proc.pid] = proc
         if self.on_start:
             self.on_start(rec)
+        if name != "zebra":
+            # zebra is waited for by `wait_ready`, for all routers at once.
+            t0 = time.monotonic()
+            self._wait_vty(name)
+            log.info("%s: %s started, answering in %.2f s", self.netns, name, time.monotonic() - t0)
+
+    def _wait_vty(self, name: str) -> None:
+        """Poll until daemon `name` listens on its vty socket (it has read its config by then).
+
+        vtysh refuses a whole batch with "<daemon> is not running" when a daemon it needs has no
+        socket yet, and stops at that line. The emulator applies a config every 0.3 s while a
+        deploy is still typing, so the push that follows the daemon's start (the `network`
+        lines of `router ospf`) can come within milliseconds of it: on a loaded machine it
+        arrived before ospfd listened, and the router ran OSPF without a single network.
+        """
+        path = self.sock_dir / f"{name}.vty"
+        rec = self.records[name]
+        deadline = time.monotonic() + VTY_BUDGET
+        while not path.exists():
+            if not process.alive(rec):
+                raise LabError(f"{self.netns}: {name} exited at start: {_tail(self.dir / f'{name}.out')}")
+            if time.monotonic() > deadline:
+                raise LabError(
+                    f"{self.netns}: {name} did not open {path} within {VTY_BUDGET:.0f} s; see {self.dir}"
+                )
+            time.sleep(0.01)
 
     def wait_ready(self) -> None:
         """Return once zebra accepts its clients (staticd and ospfd connect to this socket)."""
@@ -241,31 +274,78 @@ class FrrInstance:
             time.sleep(0.01)
 
     def apply(self, new: FrrConfig) -> bool:
-        """Push the difference to the running daemons; start a daemon at its first configuration."""
-        cmds: list[str] = []
-        for daemon in ("zebra", "staticd", "ospfd"):
+        """Push the difference to the running daemons; start a daemon at its first configuration.
+
+        Each daemon gets its own vtysh call, so that a line one daemon refuses cannot stop the
+        others' changes (vtysh stops a batch at its first failure). A push that fails is logged
+        with vtysh's output, and that daemon is restarted from the whole new configuration:
+        after a partial push nobody knows what it runs, and a diff against the wrong base would
+        keep it wrong for the rest of the lab's life.
+        """
+        changed = False
+        for daemon in DAEMONS:
             old_blocks: list[Block] = getattr(self.pushed, daemon)
             new_blocks: list[Block] = getattr(new, daemon)
             if daemon not in self.records:
                 if new_blocks:
                     self._daemon(daemon, text(new_blocks).splitlines())
+                    changed = True
+                setattr(self.pushed, daemon, new_blocks)
                 continue
-            cmds += diff(old_blocks, new_blocks)
-        router_id_changed = _router_id(self.pushed) != _router_id(new) and "ospfd" in self.records
-        self.pushed = new
-        if not cmds:
+            cmds = diff(old_blocks, new_blocks)
+            after: list[str] = []
+            if daemon == "ospfd" and _router_id(old_blocks) != _router_id(new_blocks):
+                # ospfd keeps its old router ID until the process is cleared.
+                after.append("clear ip ospf process")
+            if cmds and not self._push(daemon, cmds, after):
+                self._restart(daemon, new_blocks)
+            setattr(self.pushed, daemon, new_blocks)
+            changed = changed or bool(cmds)
+        return changed
+
+    def _push(self, daemon: str, cmds: list[str], after: list[str]) -> bool:
+        """Configure one daemon through vtysh, then run `after` (exec commands); False (and
+        logged) unless it took every line."""
+        argv = ["vtysh", "-N", self.pathspace, "-d", daemon, "-c", "configure terminal"]
+        for c in (*cmds, "end", *after):
+            argv += ["-c", c]
+        t0 = time.monotonic()
+        try:
+            proc = run(argv, check=False)
+        except LabError as exc:  # a timeout: the daemon may have taken any part of it
+            log.error("%s: %s push failed: %s; commands: %s", self.netns, daemon, exc, cmds)
             return False
-        self.vtysh(
-            ["configure terminal", *cmds, "end"] + (["clear ip ospf process"] if router_id_changed else [])
-        )
+        output = (proc.stdout + proc.stderr).strip()
+        if proc.returncode != 0 or _refused(proc.stdout):
+            log.error(
+                "%s: %s push failed (vtysh exit %d): %s; commands: %s",
+                self.netns,
+                daemon,
+                proc.returncode,
+                output or "no output",
+                cmds,
+            )
+            return False
+        log.debug("%s: %s took %d lines in %.3f s", self.netns, daemon, len(cmds), time.monotonic() - t0)
         return True
+
+    def _restart(self, daemon: str, blocks: list[Block]) -> None:
+        """Restart `daemon` with `blocks` as its whole configuration (zebra only has its log)."""
+        if daemon == "zebra":
+            return  # restarting zebra would drop every route of the router; it holds no config
+        rec = self.records.pop(daemon)
+        process.stop([rec], children=self.children)
+        self.children = {pid: p for pid, p in self.children.items() if p.poll() is None}
+        log.warning("%s: restarting %s from its full configuration", self.netns, daemon)
+        if blocks:
+            self._daemon(daemon, text(blocks).splitlines())
 
     def vtysh(self, commands: list[str], check: bool = True) -> str:
         argv = ["vtysh", "-N", self.pathspace]
         for c in commands:
             argv += ["-c", c]
         proc = run(argv, check=False)
-        if check and (proc.returncode != 0 or "% " in proc.stdout):
+        if check and (proc.returncode != 0 or _refused(proc.stdout)):
             log.warning("%s: vtysh %s: %s", self.netns, commands, (proc.stdout + proc.stderr).strip())
         return proc.stdout
 
@@ -287,8 +367,20 @@ class FrrInstance:
         remove_pathspace(self.pathspace)
 
 
-def _router_id(cfg: FrrConfig) -> str | None:
-    for header, lines in cfg.ospfd:
+def _refused(stdout: str) -> bool:
+    """vtysh prints a refused line's reason after "% " (and exits non-zero at the first one)."""
+    return any(line.startswith("% ") for line in stdout.splitlines())
+
+
+def _tail(path: Path, lines: int = 5) -> str:
+    try:
+        return " | ".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return f"no {path}"
+
+
+def _router_id(blocks: list[Block]) -> str | None:
+    for header, lines in blocks:
         if header == "router ospf":
             return next((line for line in lines if line.startswith("ospf router-id")), None)
     return None
