@@ -3,7 +3,8 @@
 Only what the lab started is stopped: processes by the PID and start time it recorded, and the
 processes inside the namespaces it created (nothing else runs there). Then the namespaces go, with
 their /etc/netns files, FRR's per-lab directories and the lab's run directory. Startup configs
-(the devices' NVRAM) stay unless `wipe`.
+(the devices' NVRAM) stay unless `wipe`. The controller log and the daemons' logs and generated
+configs are kept in `last-run/` (even with `wipe`) until the next lab goes down.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from automation.lab.state import LabPaths, read_state
 log = logging.getLogger(__name__)
 
 CONTROLLER_STOP_BUDGET = 20.0  # seconds the controller gets to tear down by itself
+# What `last-run/` keeps of the run directory: small text files only. Never a server node's
+# `root`, which is a mount of the host's file system.
+KEPT_RUN_FILES = ("frr/*/*", "dhcp/*/*", "pcs/*.log", "servers/*/console.log")
+KEPT_SUFFIXES = {".log", ".out", ".conf", ".leases"}
 
 
 def stop_controller(paths: LabPaths) -> bool:
@@ -81,14 +86,54 @@ def teardown(
     if deleted:
         done.append(f"{deleted} namespaces deleted")
     _wait_gone(names)
+    if keep_logs(paths):
+        done.append(f"logs kept in {paths.last_run}")
     shutil.rmtree(paths.run, ignore_errors=True)
     if not keep_record:
         for f in (paths.state, paths.log, paths.plan, paths.state.with_suffix(".tmp")):
             f.unlink(missing_ok=True)
     if wipe:
-        shutil.rmtree(paths.root, ignore_errors=True)
+        # The logs stay: a CI run that failed and wiped its lab can still be looked into.
+        for entry in paths.root.iterdir() if paths.root.is_dir() else []:
+            if entry != paths.last_run:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
         done.append("startup configs wiped")
     return done
+
+
+def keep_logs(paths: LabPaths) -> bool:
+    """Copy the controller log and the daemons' logs and configs to `last-run/`.
+
+    A run directory with logs replaces the previous `last-run/` as a whole; without one (the
+    second teardown after a failed start, which kept its record) only the controller log is
+    refreshed, so that the daemons' logs saved the first time stay. True when anything was kept.
+    """
+    files = [
+        f
+        for pattern in KEPT_RUN_FILES
+        for f in (paths.run.glob(pattern) if paths.run.is_dir() else [])
+        if f.is_file() and not f.is_symlink() and f.suffix in KEPT_SUFFIXES
+    ]
+    if not files and not paths.log.is_file():
+        return False
+    try:
+        if files:
+            shutil.rmtree(paths.last_run, ignore_errors=True)
+        paths.last_run.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            dest = paths.last_run / f.relative_to(paths.run)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+        if paths.log.is_file():
+            shutil.copyfile(paths.log, paths.last_run / paths.log.name)
+    except OSError as exc:
+        # Losing the logs must not stop the teardown.
+        log.warning("could not keep the logs in %s: %s", paths.last_run, exc)
+        return False
+    return True
 
 
 def _wait_gone(names: list[str], budget: float = 5.0) -> None:

@@ -53,6 +53,11 @@ class LabPaths:
         return self.root / "run"
 
     @property
+    def last_run(self) -> Path:
+        """The logs of the last lab that went down, for looking into a failed run afterwards."""
+        return self.root / "last-run"
+
+    @property
     def devices(self) -> Path:
         return self.root / "devices"
 

@@ -166,3 +166,39 @@ def test_without_root_the_lab_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(launcher.os, "geteuid", lambda: 1000)
     with pytest.raises(UsageError, match="needs root"):
         launcher.up(load_site(ROOT / "inventory" / "lab06"))
+
+
+def test_teardown_keeps_the_logs_of_the_last_run(tmp_path: Path) -> None:
+    """`lab down` (even with --wipe) leaves the controller log and the daemons' logs and configs
+    in last-run/, replacing the previous run's, and never copies a server node's root."""
+    from automation.lab import cleanup
+    from automation.lab.state import LabPaths
+
+    paths = LabPaths(tmp_path / "mastertech")
+    files = {
+        "frr/R1/ospfd.log": "OSPF: adjacency",
+        "frr/R1/ospfd.conf": "router ospf",
+        "frr/R1/ospfd.pid": "42",
+        "dhcp/R1/dnsmasq.log": "DHCPACK",
+        "pcs/BE-PC1-udhcpc.log": "lease",
+        "servers/DNS/console.log": "named up",
+        "servers/DNS/root/etc/passwd.log": "host file",
+    }
+    for rel, body in files.items():
+        (paths.run / rel).parent.mkdir(parents=True, exist_ok=True)
+        (paths.run / rel).write_text(body, encoding="utf-8")
+    paths.log.write_text("ERROR mt-mastertech-r1: ospfd push failed\n", encoding="utf-8")
+    (paths.last_run / "frr" / "R9").mkdir(parents=True)
+    (paths.devices / "R1").mkdir(parents=True)
+    cleanup.teardown(paths, wipe=True)
+    kept = sorted(str(f.relative_to(paths.last_run)) for f in paths.last_run.rglob("*") if f.is_file())
+    assert kept == [
+        "controller.log",
+        "dhcp/R1/dnsmasq.log",
+        "frr/R1/ospfd.conf",
+        "frr/R1/ospfd.log",
+        "pcs/BE-PC1-udhcpc.log",
+        "servers/DNS/console.log",
+    ]
+    assert "push failed" in (paths.last_run / "controller.log").read_text(encoding="utf-8")
+    assert sorted(p.name for p in paths.root.iterdir()) == ["last-run"]
