@@ -6,6 +6,7 @@ Results are data (`DeployReport`); the CLI turns them into tables or JSON.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -15,10 +16,15 @@ from netmiko import NetmikoAuthenticationException, NetmikoTimeoutException
 from nornir.core import Nornir
 from nornir.core.task import AggregatedResult
 
+from automation.errors import AutomationError
 from automation.models.design import Site
 from automation.tasks.config import DeployOutcome, deploy_config
 
 log = logging.getLogger(__name__)
+
+
+class DeployInterrupted(AutomationError):
+    """Ctrl-C during a deploy; the message says where each device stopped."""
 
 
 @dataclass
@@ -72,8 +78,9 @@ def _host_report(name: str, results: AggregatedResult) -> HostReport:
     exc = first.exception
     reason = f"{type(exc).__name__}: {exc}".splitlines()[0] if exc else str(outcome)
     if isinstance(exc, NetmikoAuthenticationException):
+        user = first.host.username if first.host else None
         reason = (
-            f"Authentication failed as {first.host.username if first.host else None!r}: the device does not accept "
+            f"Authentication failed as {user!r}: the device does not accept "
             "MASTERTECH_USERNAME/MASTERTECH_PASSWORD (or the vault's password); an embedded lab keeps its "
             "devices' saved configs, `mastertech down --wipe` boots them fresh"
         )
@@ -91,7 +98,45 @@ def deploy_devices(
 ) -> DeployReport:
     """Deploy every IOS host in `nr` in parallel; one host's failure never stops the others."""
     start = time.monotonic()
-    results = nr.run(task=deploy_config, site=site, dry_run=dry_run, name="deploy_config")
+    stages: dict[str, str] = {}
+    cancel = threading.Event()
+    box: dict[str, AggregatedResult] = {}
+
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["results"] = nr.run(
+                task=deploy_config,
+                site=site,
+                dry_run=dry_run,
+                stages=stages,
+                cancel=cancel,
+                name="deploy_config",
+            )
+        finally:
+            done.set()
+
+    # The run happens in a worker thread so that Ctrl-C reaches this one: devices in the middle of
+    # a change finish their step (push, verify, save or roll back), devices not yet pushed are left
+    # alone, and the error says where each one ended.
+    worker = threading.Thread(target=work, name="deploy")
+    worker.start()
+    interrupted = False
+    # An Event, not Thread.join: on Python 3.11 a join interrupted by Ctrl-C can report a live
+    # thread as finished.
+    while not done.is_set():
+        try:
+            done.wait(0.2)
+        except KeyboardInterrupt:
+            interrupted = True
+            cancel.set()
+            log.warning("interrupted: letting the devices in the middle of a change finish it")
+    if interrupted:
+        nr.close_connections(on_good=True, on_failed=True)
+        where = ", ".join(f"{h}: {stages.get(h, 'not started')}" for h in sorted(nr.inventory.hosts))
+        raise DeployInterrupted(f"deploy interrupted; devices ended at: {where}")
+    results = box["results"]
     report = DeployReport()
     for name in sorted(results):
         host = _host_report(name, results)

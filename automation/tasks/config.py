@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -85,7 +86,14 @@ def _rejected_line(exc: ConfigInvalidException) -> str:
     return f"{match['cmd'].strip()!r} rejected: {match['err'].strip()}"
 
 
-def deploy_config(task: Task, *, site: Site, dry_run: bool = False) -> Result:
+def deploy_config(
+    task: Task,
+    *,
+    site: Site,
+    dry_run: bool = False,
+    stages: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
+) -> Result:
     """Make the device match its intended config; never leave it half done.
 
     Sends only the hier_config remediation (a device already right gets nothing). After a push the
@@ -94,36 +102,49 @@ def deploy_config(task: Task, *, site: Site, dry_run: bool = False) -> Result:
     """
     start = time.monotonic()
     outcome = DeployOutcome()
+    stages = stages if stages is not None else {}
+
+    def stage(name: str) -> None:
+        # `stages` is shared with the caller, who reports where each device was if interrupted.
+        outcome.stage = name
+        stages[task.host.name] = name
+
     intended = render_intended(site, task.host.name)
-    outcome.stage = "read"
+    stage("read")
     before = get_running_config(task).result
     plan = remediate(before, intended)
     outcome.commands = list(plan.commands)
     outcome.changed = not plan.empty
     if plan.empty or dry_run:
-        outcome.stage = "done"
+        stage("unchanged" if plan.empty else "dry run")
         outcome.seconds = time.monotonic() - start
         return Result(host=task.host, result=outcome, changed=False)
-    outcome.stage = "push"
+    if cancel is not None and cancel.is_set():
+        stage("cancelled before any change")
+        outcome.error = "cancelled before any change"
+        outcome.seconds = time.monotonic() - start
+        return Result(host=task.host, result=outcome, failed=True, changed=False)
+    stage("push")
     try:
         _push(task, plan.commands)
-        outcome.stage = "verify"
+        stage("verify")
         after = get_running_config(task).result
         left = remediate(after, intended)
         if not left.empty:
             raise _VerifyError(f"still differs after the push: {list(left.commands)[:5]}")
     except (ConfigInvalidException, _VerifyError) as exc:
         outcome.error = _rejected_line(exc) if isinstance(exc, ConfigInvalidException) else str(exc)
-        outcome.stage = "rollback"
+        stage("rollback")
         _roll_back(task, before, outcome)
+        stage("rolled back" if outcome.rolled_back else "rollback failed")
         outcome.seconds = time.monotonic() - start
         return Result(host=task.host, result=outcome, failed=True, changed=False)
-    outcome.stage = "save"
+    stage("save")
     saved = save_config(task)
     outcome.saved = not saved.failed
     if saved.failed:
         outcome.error = f"write memory failed: {saved.result!r}"
-    outcome.stage = "done"
+    stage("saved" if outcome.saved else "pushed, not saved")
     outcome.seconds = time.monotonic() - start
     return Result(host=task.host, result=outcome, failed=bool(outcome.error), changed=True)
 

@@ -7,6 +7,12 @@ isolation, rollback of a rejected line, and a dry run that touches nothing.
 
 from __future__ import annotations
 
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,8 +128,6 @@ def test_an_invalid_template_line_is_rolled_back_and_reported(
     _deploy(lab)
     before = _running(lab["R2"])
     broken = tmp_path / "templates"
-    import shutil
-
     shutil.copytree(TEMPLATES_DIR, broken)
     path = broken / "cisco_ios" / "router_interfaces.j2"
     path.write_text(
@@ -145,3 +149,45 @@ def test_an_invalid_template_line_is_rolled_back_and_reported(
     assert managed_scope(_running(lab["R2"])) == managed_scope(before)
     assert not report.ok
     assert all(h.error is None for h in report.hosts if h.host != "R2")
+
+
+INTERRUPTED_DEPLOY = """
+import json, sys
+from automation.deploy import deploy_devices
+from automation.inventory.nornir import init_nornir, ios_devices
+from automation.models import load_site
+from automation.secrets import Credentials
+site = load_site(sys.argv[1])
+endpoints = {k: tuple(v) for k, v in json.loads(sys.argv[2]).items()}
+nr = ios_devices(init_nornir(site.directory, Credentials(sys.argv[3], sys.argv[4], "test"), endpoints))
+print("started", flush=True)
+deploy_devices(nr, site)
+"""
+
+
+def test_ctrl_c_leaves_no_device_half_configured(tmp_path: Path) -> None:
+    specs = [
+        device_spec(tmp_path, name, "router" if name.startswith("R") else "switch") for name in SITE.devices()
+    ]
+    with ThreadedEmulator(specs) as emu:
+        endpoints = {name: host.endpoint for name, host in emu.hosts.items()}
+        before = {name: managed_scope(_running(endpoint)) for name, endpoint in endpoints.items()}
+        argv = [sys.executable, "-c", INTERRUPTED_DEPLOY, str(SITE.directory), json.dumps(endpoints), USER]
+        proc = subprocess.Popen(
+            [*argv, PASSWORD],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "started"
+        time.sleep(1.0)  # interrupt while the devices are being read and configured
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode != 0
+        assert "deploy interrupted; devices ended at:" in err, err
+        assert "failed with traceback" not in err, "a device was cut off in the middle of a step"
+        for name in SITE.devices():
+            assert f"{name}: " in err
+        for name, endpoint in endpoints.items():
+            running = managed_scope(_running(endpoint))
+            # Either untouched or completely configured: never in between.
+            assert running in (before[name], managed_scope(render_intended(SITE, name))), name
