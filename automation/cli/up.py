@@ -46,9 +46,11 @@ class Stage:
     detail: str
 
 
-def _run_stage(stages: list[Stage], name: str, quiet: bool, action: Callable[[], tuple[bool, str]]) -> bool:
+def _run_stage(
+    stages: list[Stage], name: str, quiet: bool, action: Callable[[], tuple[bool, str]], spinner: bool = True
+) -> bool:
     start = time.monotonic()
-    if quiet:
+    if quiet or not spinner:  # a stage with its own per-host display shows that instead
         ok, detail = action()
     else:
         with console.status(f"[bold]{name}[/bold] ..."):
@@ -109,7 +111,7 @@ def up(
     results: dict[str, Any] = {}
 
     def deploy_stage() -> tuple[bool, str]:
-        report, logs = run_deploy(design, target, dry_run=False, limit=None, log_root=log_dir, quiet=True)
+        report, logs = run_deploy(design, target, dry_run=False, limit=None, log_root=log_dir, quiet=as_json)
         results["deploy"] = report
         changed = sum(h.changed for h in report.hosts)
         failed = [f"{h.host}: {h.error}" for h in report.hosts if h.error]
@@ -139,7 +141,7 @@ def up(
     if target == "embedded":
         pipeline.append(("end-to-end check", check_stage))
     for name, action in pipeline:
-        if not _run_stage(stages, name, as_json, action):
+        if not _run_stage(stages, name, as_json, action, spinner=name != "deploy devices"):
             break
     ok = all(s.ok for s in stages) and len(stages) == len(pipeline) + 1
     if as_json:
