@@ -96,7 +96,9 @@ def test_cli_up_status_down_leave_nothing(clean_start: None) -> None:
     assert down.returncode == 0, down.stderr
     assert lab_namespaces() == namespaces_before - {n["netns"] for n in status["nodes"]}
     assert not any(process.alive(p) for p in started)
-    assert not (TEST_LABS / SITE).exists()
+    # --wipe takes the startup configs; the last run's logs stay for looking into it.
+    assert [p.name for p in (TEST_LABS / SITE).iterdir()] == ["last-run"]
+    assert (TEST_LABS / SITE / "last-run" / "controller.log").is_file()
     assert _cli("down").returncode == 2
 
 
