@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import pwd
 import shutil
+import stat
 import subprocess
 import time
 from collections.abc import Callable
@@ -178,6 +180,19 @@ def diff(old: list[Block], new: list[Block]) -> list[str]:
     return cmds
 
 
+def _require_reachable_by_frr(path: Path) -> None:
+    """FRR daemons read their config and write their logs as the `frr` user: a lab directory
+    below a private (0700) directory would leave them silently running without their config."""
+    frr_uid = pwd.getpwnam("frr").pw_uid
+    for parent in [path, *path.parents]:
+        st = parent.stat()
+        if st.st_uid != frr_uid and not st.st_mode & stat.S_IXOTH:
+            raise LabError(
+                f"the lab directory {path} is not reachable by the frr user: {parent} has mode "
+                f"{stat.S_IMODE(st.st_mode):o}; set MASTERTECH_LAB_DIR to a directory every user can traverse"
+            )
+
+
 class FrrInstance:
     """The FRR daemons of one router namespace."""
 
@@ -199,6 +214,7 @@ class FrrInstance:
         (each costs a few MB per router, and most lab routers never use static routes)."""
         for d in (self.sock_dir, self.etc_dir, self.dir):
             d.mkdir(parents=True, exist_ok=True)
+        _require_reachable_by_frr(self.dir)
         # vtysh -N reads (and warns without) a vtysh.conf of the pathspace.
         (self.etc_dir / "vtysh.conf").write_text("service integrated-vtysh-config\n", encoding="utf-8")
         shutil.chown(self.sock_dir, "frr", "frr")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,12 +54,14 @@ class SiteLab:
 
 
 @pytest.fixture(scope="session")
-def site_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], SiteLab]]:
+def site_lab() -> Iterator[Callable[[str], SiteLab]]:
     if os.geteuid() != 0:
         pytest.skip("the embedded lab needs root")
     # Hermetic: a lab directory and a vault of the session's own, so devices boot fresh with the
     # session's generated password and no user's lab or saved configs are touched.
-    private = tmp_path_factory.mktemp("acceptance")
+    # Not under pytest's tmp tree: that is private (0700), and FRR reads its config as user frr.
+    private = Path(tempfile.mkdtemp(prefix="mastertech-acceptance-"))
+    private.chmod(0o755)
     saved = {k: os.environ.get(k) for k in ("MASTERTECH_LAB_DIR", "MASTERTECH_VAULT", "MASTERTECH_PASSWORD")}
     os.environ["MASTERTECH_LAB_DIR"] = str(private / "lab")
     os.environ["MASTERTECH_VAULT"] = str(private / "vault.yaml")
@@ -81,6 +85,7 @@ def site_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str
     finally:
         for name in labs:
             mastertech("down", "--site", name)
+        shutil.rmtree(private, ignore_errors=True)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
