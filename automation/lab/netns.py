@@ -30,13 +30,15 @@ def exists(name: str) -> bool:
     return (NETNS_DIR / name).exists()
 
 
-OWNER_FILE = "mastertech-lab"
+# Which lab directory created each namespace. Not inside /etc/netns/<name>/: `ip netns exec`
+# bind-mounts every file there over /etc and complains about one that /etc does not have.
+OWNERS = Path("/run/mastertech/netns-owners")
 
 
 def owner(name: str) -> str | None:
     """The lab directory that created namespace `name` (None: unknown or not a lab namespace)."""
     try:
-        return (ETC_NETNS / name / OWNER_FILE).read_text(encoding="utf-8").strip() or None
+        return (OWNERS / name).read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
 
@@ -53,7 +55,8 @@ def create(name: str, hostname: str, lab_root: str | None = None) -> None:
     (etc / "resolv.conf").write_text("", encoding="utf-8")
     (etc / "hosts").write_text(f"127.0.0.1 localhost\n127.0.1.1 {hostname}\n", encoding="utf-8")
     if lab_root:
-        (etc / OWNER_FILE).write_text(lab_root + "\n", encoding="utf-8")
+        OWNERS.mkdir(parents=True, exist_ok=True)
+        (OWNERS / name).write_text(lab_root + "\n", encoding="utf-8")
     ip(name, "link", "set", "lo", "up")
     # No IPv6 (quiet links, no DAD); no ICMP rate limit, or a second traceroute within a
     # second finds the destination silent.
@@ -106,4 +109,5 @@ def delete(name: str) -> None:
     if exists(name):
         ip(None, "netns", "delete", name, check=False)
     shutil.rmtree(ETC_NETNS / name, ignore_errors=True)
+    (OWNERS / name).unlink(missing_ok=True)
     log.debug("%s: namespace deleted", name)
