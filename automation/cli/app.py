@@ -7,9 +7,7 @@ traceback.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -27,17 +25,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _register() -> None:
-    from automation.cli import check, deploy, drift, site, up
+    from automation.cli import check, deploy, drift, emulator, lab, site, up
 
-    site.register(app)
-    deploy.register(app)
-    check.register(app)
-    drift.register(app)
-    up.register(app)
-    for group in ("emulator", "lab"):
-        # Groups register themselves once their module exists.
-        if (Path(__file__).parent / f"{group}.py").exists():
-            importlib.import_module(f"automation.cli.{group}").register(app)
+    for group in (site, deploy, check, drift, up, emulator, lab):
+        group.register(app)
 
 
 def _fail(message: str) -> None:

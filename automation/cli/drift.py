@@ -18,11 +18,11 @@ from automation.secrets import device_credentials
 from automation.targets import endpoints
 
 
-def server_drift(site: Site, target: str) -> list[CheckResult]:
+def server_drift(site: Site, eps: dict[str, tuple[str, int]] | None) -> list[CheckResult]:
     """Ansible check mode with diff over site.yml: a server with changes to make has drifted."""
     from automation.ansible import run_playbook
 
-    result = run_playbook(site, "site.yml", endpoints=endpoints(site, target), check=True, diff=True)
+    result = run_playbook(site, "site.yml", endpoints=eps, check=True, diff=True)
     out = []
     for host in result.hosts:
         if not host.succeeded:
@@ -50,20 +50,23 @@ def drift(
 ) -> None:
     """Compare running with intended configs (IOS: hier_config; servers: Ansible check mode)."""
     design = open_site(site, inventory)
-    nr = ios_devices(init_nornir(design.directory, device_credentials(), endpoints(design, target)))
-    report = device_drift(nr, design)
-    if design.servers:
-        report.results.extend(server_drift(design, target))
+    eps = endpoints(design, target)  # read once: the lab's status walks every namespace
+
+    def measure() -> CheckReport:
+        nr = ios_devices(init_nornir(design.directory, device_credentials(), eps))
+        found = device_drift(nr, design)
+        if design.servers:
+            found.results.extend(server_drift(design, eps))
+        return found
+
+    report = measure()
     if remediate and not report.ok:
         from automation.ansible import run_playbook
 
         run_deploy(design, target, dry_run=False, limit=None, log_root=Path("out/logs"), quiet=as_json)
         if design.servers:
-            run_playbook(design, "site.yml", endpoints=endpoints(design, target))
-        nr = ios_devices(init_nornir(design.directory, device_credentials(), endpoints(design, target)))
-        report = CheckReport(device_drift(nr, design).results)
-        if design.servers:
-            report.results.extend(server_drift(design, target))
+            run_playbook(design, "site.yml", endpoints=eps)
+        report = measure()
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2))
     else:
