@@ -13,8 +13,12 @@ plus the site's design. `export_inventory` turns both into an Ansible YAML inven
         switches: ...
 
 A lab target's endpoints (`{node: (host, port)}` from the lab's status) replace the management
-addresses. Passwords are never written: the inventory asks the playbooks' `mastertech_secret`
-lookup, which reads the environment or the vault when Ansible connects.
+addresses. Every value that comes from the site is written with YAML's `!unsafe` tag: Ansible
+treats inventory strings as templates, and site data must stay data (a web title holding
+`{{ lookup('pipe', ...) }}` would otherwise run a command on this machine).
+
+Passwords are never written: the inventory asks the playbooks' `mastertech_secret` lookup, which
+reads the environment or the vault when Ansible connects.
 
 `run_playbook` runs one playbook of playbooks/ in a private data directory, streams progress to a
 callback and returns a typed per-host summary.
@@ -51,6 +55,35 @@ IOS_PLATFORMS = {"cisco_ios"}
 SERVER_PLATFORMS = {"linux"}
 
 Endpoints = Mapping[str, tuple[str, int]]
+
+
+class Unsafe(str):
+    """A string Ansible must never template: written to the inventory as `!unsafe`."""
+
+
+def unsafe(value: Any) -> Any:
+    """`value` with every string in it (keys excepted: Ansible never templates them) made Unsafe.
+
+    >>> unsafe({"a": ["{{ x }}", 1]})["a"][0].__class__.__name__
+    'Unsafe'
+    """
+    if isinstance(value, str):
+        return Unsafe(value)
+    if isinstance(value, dict):
+        return {key: unsafe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [unsafe(item) for item in value]
+    return value
+
+
+class _InventoryDumper(yaml.SafeDumper):
+    """SafeDumper that writes `Unsafe` strings with Ansible's `!unsafe` tag."""
+
+
+_InventoryDumper.add_representer(Unsafe, lambda dumper, data: dumper.represent_scalar("!unsafe", str(data)))
+
+# IOS configs never hold Jinja2 delimiters; one that does came from hostile data.
+_JINJA_DELIMITERS = ("{{", "{%", "{#")
 
 
 class AnsibleRunError(AutomationError):
@@ -103,7 +136,15 @@ def _ios_hostvars(site: Site, name: str, config_dir: Path) -> dict[str, Any]:
 
     config_dir.mkdir(parents=True, exist_ok=True)
     path = config_dir / f"{name}.cfg"
-    path.write_text(render_intended(site, name), encoding="utf-8")
+    config = render_intended(site, name)
+    # ios_config reads `src` as a template (ansible-core 2.19 and later leave a file's text alone,
+    # older ones render it): a config with template syntax is refused whatever the version.
+    if any(marker in config for marker in _JINJA_DELIMITERS):
+        raise UsageError(
+            f"{site.directory}: the config of {name} holds template syntax ({{{{, {{% or {{#); "
+            "remove it from the site's names and descriptions"
+        )
+    path.write_text(config, encoding="utf-8")
     enabled: list[str] = []
     current: str | None = None
     for line in render_device(site, name).splitlines():
@@ -135,10 +176,10 @@ def export_inventory(
     for host in _nornir_hosts(site):
         hostvars: dict[str, Any] = {}
         host_addr, port = endpoints.get(host.name, (host.hostname, host.port or 22))
-        hostvars["ansible_host"] = host_addr
+        hostvars["ansible_host"] = Unsafe(host_addr)
         hostvars["ansible_port"] = int(port)
         if host.platform in SERVER_PLATFORMS:
-            hostvars.update(server_context(site, host.name))
+            hostvars.update(unsafe(server_context(site, host.name)))
             servers[host.name] = hostvars
             for service in host.services:
                 group = SERVICE_GROUPS.get(service)
@@ -149,7 +190,7 @@ def export_inventory(
                 service_members.setdefault(group, {})[host.name] = None
         elif host.platform in IOS_PLATFORMS:
             if config_dir is not None:
-                hostvars.update(_ios_hostvars(site, host.name, config_dir))
+                hostvars.update(unsafe(_ios_hostvars(site, host.name, config_dir)))
             group = host.groups[0] if host.groups else "ios"
             entry = children.setdefault(group, {"vars": _ios_vars(), "hosts": {}})
             entry["hosts"][host.name] = hostvars
@@ -161,7 +202,7 @@ def export_inventory(
             "hosts": servers,
             "children": {group: {"hosts": members} for group, members in sorted(service_members.items())},
         }
-    return {"all": {"vars": {"mt_site": site.name}, "children": children}}
+    return {"all": {"vars": {"mt_site": Unsafe(site.name)}, "children": children}}
 
 
 def _server_vars() -> dict[str, Any]:
@@ -199,7 +240,8 @@ def write_inventory(
     )
     path = directory / "hosts.yml"
     header = f"# Ansible inventory of site {site.name}, exported by automation/ansible.py; do not edit.\n"
-    path.write_text(header + yaml.safe_dump(inventory, sort_keys=False, width=120), encoding="utf-8")
+    text = yaml.dump(inventory, Dumper=_InventoryDumper, sort_keys=False, width=120)
+    path.write_text(header + text, encoding="utf-8")
     return path
 
 

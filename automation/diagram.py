@@ -10,6 +10,7 @@ from pathlib import Path
 from automation.errors import UsageError
 from automation.models.design import Site
 from automation.models.platforms import short_name
+from automation.render.site import write_output_file
 
 # One colour per VLAN, in order; readable on white and distinct for the usual handful of VLANs.
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
@@ -95,5 +96,7 @@ def write_diagram(site: Site, path: Path) -> None:
     dot = shutil.which("dot")
     if dot is None:
         raise UsageError("Graphviz 'dot' is not installed; run `make setup` (Debian package graphviz)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([dot, "-Tsvg", "-o", str(path)], input=to_dot(site), text=True, check=True)
+    proc = subprocess.run([dot, "-Tsvg"], input=to_dot(site), capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise UsageError(f"Graphviz could not draw site {site.name}: {proc.stderr.strip()[-300:]!r}")
+    write_output_file(path, proc.stdout)

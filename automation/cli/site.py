@@ -11,7 +11,7 @@ from rich.table import Table
 
 from automation.cli.options import InventoryOption, SiteOption, open_site
 from automation.diagram import write_diagram
-from automation.render import render_site
+from automation.render.site import render_site, rendered_files
 
 console = Console(highlight=False)
 
@@ -24,15 +24,14 @@ def render(
     """Render every device's and server's intended configuration into OUT/<site>/."""
     design = open_site(site, inventory)
     target = out / design.name
-    written = render_site(design, target)
-    table = Table(title=f"{design.name}: {len(written)} files in {target}")
+    rendered = rendered_files(design)
+    render_site(design, target, rendered)
+    table = Table(title=f"{design.name}: {len(rendered)} files in {target}")
     table.add_column("node")
     table.add_column("file")
     table.add_column("lines", justify="right")
-    for path in written:
-        rel = path.relative_to(target)
-        node = rel.parts[0].removesuffix(".cfg")
-        table.add_row(node, str(rel), str(len(path.read_text(encoding="utf-8").splitlines())))
+    for rel, content in rendered.items():
+        table.add_row(rel.split("/")[0].removesuffix(".cfg"), rel, str(len(content.splitlines())))
     console.print(table)
 
 

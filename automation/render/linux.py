@@ -51,7 +51,7 @@ def linux_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=False,
         keep_trailing_newline=True,
-        autoescape=False,  # config files; the one HTML page only shows values from the site model
+        autoescape=False,  # config files; the HTML page escapes what it inserts (Ansible renders it too)
     )
 
 
