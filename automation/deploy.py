@@ -5,11 +5,13 @@ Results are data (`DeployReport`); the CLI turns them into tables or JSON.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from netmiko import NetmikoAuthenticationException, NetmikoTimeoutException
@@ -18,6 +20,7 @@ from nornir.core.task import AggregatedResult
 
 from automation.errors import AutomationError
 from automation.models.design import Site
+from automation.runlog import MaskedLog
 from automation.tasks.config import DeployOutcome, deploy_config
 
 log = logging.getLogger(__name__)
@@ -89,6 +92,27 @@ def _host_report(name: str, results: AggregatedResult) -> HostReport:
     return HostReport(host=name, changed=False, commands=[], error=reason, seconds=0.0)
 
 
+@contextlib.contextmanager
+def _masked_session_logs(nr: Nornir) -> Iterator[None]:
+    """Session logs named by path become `MaskedLog`s (0600, hashes masked) for this run."""
+    swapped: list[tuple[dict[str, Any], str, MaskedLog]] = []
+    try:
+        for host in nr.inventory.hosts.values():
+            options = host.connection_options.get("netmiko")
+            extras = options.extras if options is not None else None
+            path = extras.get("session_log") if extras is not None else None
+            if extras is None or not isinstance(path, str):
+                continue
+            writer = MaskedLog(Path(path))
+            extras["session_log"] = writer
+            swapped.append((extras, path, writer))
+        yield
+    finally:
+        for extras, path, writer in swapped:
+            extras["session_log"] = path
+            writer.close()
+
+
 def deploy_devices(
     nr: Nornir,
     site: Site,
@@ -106,14 +130,18 @@ def deploy_devices(
 
     def work() -> None:
         try:
-            box["results"] = nr.run(
-                task=deploy_config,
-                site=site,
-                dry_run=dry_run,
-                stages=stages,
-                cancel=cancel,
-                name="deploy_config",
-            )
+            with _masked_session_logs(nr):
+                try:
+                    box["results"] = nr.run(
+                        task=deploy_config,
+                        site=site,
+                        dry_run=dry_run,
+                        stages=stages,
+                        cancel=cancel,
+                        name="deploy_config",
+                    )
+                finally:
+                    nr.close_connections(on_good=True, on_failed=True)
         finally:
             done.set()
 

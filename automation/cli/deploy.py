@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from automation.deploy import DeployReport, deploy_devices
 from automation.inventory.nornir import init_nornir, ios_devices, limit_hosts
 from automation.models.design import Site
 from automation.progress import RichProgress
+from automation.runlog import open_log_dir, write_json
 from automation.secrets import device_credentials
 from automation.targets import endpoints
 
@@ -27,9 +27,8 @@ LogDirOption = Annotated[Path, typer.Option("--log-dir", help="Where run logs go
 
 
 def _log_dir(root: Path, site: Site, verb: str) -> Path:
-    path = root / f"{site.name}-{verb}-{time.strftime('%Y%m%d-%H%M%S')}"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """A new private (0700) folder for one run's logs."""
+    return open_log_dir(root, site.name, verb)
 
 
 def run_deploy(
@@ -43,7 +42,7 @@ def run_deploy(
     if not quiet:
         nr = nr.with_processors([RichProgress(f"deploy {site.name}" + (" (dry run)" if dry_run else ""))])
     report = deploy_devices(nr, site, dry_run=dry_run)
-    (logs / "deploy.json").write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    write_json(logs / "deploy.json", report.as_json())
     return report, logs
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from emulator_support import PASSWORD, USER, device_spec
+from emulator_support import PASSWORD, SECRET, USER, device_spec
 from netmiko import ConnectHandler
 
 from automation.deploy import DeployReport, deploy_devices
@@ -28,6 +29,7 @@ from automation.inventory import PROJECT_INVENTORY
 from automation.inventory.nornir import init_nornir, ios_devices
 from automation.models import Site, load_site
 from automation.render import TEMPLATES_DIR, environment, render_intended
+from automation.runlog import MaskedLog, open_log_dir, write_json
 from automation.secrets import Credentials
 
 SITE = load_site(PROJECT_INVENTORY / "mastertech")
@@ -191,3 +193,41 @@ def test_ctrl_c_leaves_no_device_half_configured(tmp_path: Path) -> None:
             running = managed_scope(_running(endpoint))
             # Either untouched or completely configured: never in between.
             assert running in (before[name], managed_scope(render_intended(SITE, name))), name
+
+
+def test_deploy_logs_are_private_and_hold_no_secret(lab: dict[str, tuple[str, int]], tmp_path: Path) -> None:
+    logs = open_log_dir(tmp_path / "logs", SITE.name, "deploy")
+    nr = ios_devices(
+        init_nornir(SITE.directory, Credentials(USER, PASSWORD, "test"), lab, session_log_dir=logs)
+    )
+    report = deploy_devices(nr, SITE)
+    write_json(logs / "deploy.json", {**report.as_json(), "note": "username x secret 9 $9$abc$def"})
+    assert report.ok, [(h.host, h.error) for h in report.hosts]
+    assert stat.S_IMODE(logs.stat().st_mode) == 0o700
+    files = sorted(p.name for p in logs.iterdir())
+    assert files == sorted([*(f"{name}.log" for name in SITE.devices()), "deploy.json"])
+    for path in logs.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+        text = path.read_text()
+        for leak in ("$9$", "$1$", PASSWORD, SECRET):
+            assert leak not in text, f"{path.name} holds {leak!r}"
+    r1 = (logs / "R1.log").read_text()
+    # The session really was logged: the running config with its secret lines, values masked.
+    assert "show running-config" in r1
+    assert "username admin privilege 15 secret 9 <removed>" in r1
+    assert "enable secret 9 <removed>" in r1
+    assert "secret 9 <removed>" in (logs / "deploy.json").read_text()
+    # The nornir object is left as it was: a second deploy logs again, into a new folder.
+    again = open_log_dir(tmp_path / "logs", SITE.name, "deploy")
+    assert again != logs and stat.S_IMODE(again.stat().st_mode) == 0o700
+
+
+def test_masked_log_joins_lines_split_across_reads(tmp_path: Path) -> None:
+    log = MaskedLog(tmp_path / "s.log")
+    for piece in (b"username admin secret 9 $9$ab", b"cdef$ghij\r\nenable sec", b"ret 9 $9$x$y"):
+        log.write(piece)
+        log.flush()
+    log.close()
+    text = (tmp_path / "s.log").read_bytes()
+    assert text == b"username admin secret 9 <removed>\r\nenable secret 9 <removed>"
+    assert stat.S_IMODE((tmp_path / "s.log").stat().st_mode) == 0o600
