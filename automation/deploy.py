@@ -5,22 +5,24 @@ Results are data (`DeployReport`); the CLI turns them into tables or JSON.
 
 from __future__ import annotations
 
-import contextlib
+import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from netmiko import NetmikoAuthenticationException, NetmikoTimeoutException
 from nornir.core import Nornir
+from nornir.core.processor import Processor
 from nornir.core.task import AggregatedResult
 
 from automation.errors import AutomationError
+from automation.inventory.nornir import device_nornir, limit_hosts
 from automation.models.design import Site
-from automation.runlog import MaskedLog
+from automation.providers.base import Endpoint
 from automation.tasks.config import DeployOutcome, deploy_config
 
 log = logging.getLogger(__name__)
@@ -92,27 +94,6 @@ def _host_report(name: str, results: AggregatedResult) -> HostReport:
     return HostReport(host=name, changed=False, commands=[], error=reason, seconds=0.0)
 
 
-@contextlib.contextmanager
-def _masked_session_logs(nr: Nornir) -> Iterator[None]:
-    """Session logs named by path become `MaskedLog`s (0600, hashes masked) for this run."""
-    swapped: list[tuple[dict[str, Any], str, MaskedLog]] = []
-    try:
-        for host in nr.inventory.hosts.values():
-            options = host.connection_options.get("netmiko")
-            extras = options.extras if options is not None else None
-            path = extras.get("session_log") if extras is not None else None
-            if extras is None or not isinstance(path, str):
-                continue
-            writer = MaskedLog(Path(path))
-            extras["session_log"] = writer
-            swapped.append((extras, path, writer))
-        yield
-    finally:
-        for extras, path, writer in swapped:
-            extras["session_log"] = path
-            writer.close()
-
-
 def deploy_devices(
     nr: Nornir,
     site: Site,
@@ -130,18 +111,14 @@ def deploy_devices(
 
     def work() -> None:
         try:
-            with _masked_session_logs(nr):
-                try:
-                    box["results"] = nr.run(
-                        task=deploy_config,
-                        site=site,
-                        dry_run=dry_run,
-                        stages=stages,
-                        cancel=cancel,
-                        name="deploy_config",
-                    )
-                finally:
-                    nr.close_connections(on_good=True, on_failed=True)
+            box["results"] = nr.run(
+                task=deploy_config,
+                site=site,
+                dry_run=dry_run,
+                stages=stages,
+                cancel=cancel,
+                name="deploy_config",
+            )
         finally:
             done.set()
 
@@ -175,3 +152,36 @@ def deploy_devices(
     report.seconds = time.monotonic() - start
     log.info("deploy: %s", asdict(report) if log.isEnabledFor(logging.DEBUG) else report.ok)
     return report
+
+
+@dataclass(frozen=True)
+class DeployRun:
+    """A deploy of a site's devices and where its logs (netmiko sessions, deploy.json) went."""
+
+    report: DeployReport
+    logs: Path
+
+
+def run_log_dir(root: Path, site: Site, verb: str) -> Path:
+    path = root / f"{site.name}-{verb}-{time.strftime('%Y%m%d-%H%M%S')}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def deploy_site(
+    site: Site,
+    endpoints: Mapping[str, Endpoint],
+    *,
+    log_root: Path,
+    dry_run: bool = False,
+    limit: str | None = None,
+    processors: Sequence[Processor] = (),
+) -> DeployRun:
+    """Deploy the site's IOS devices (or the `limit`ed ones) reached at `endpoints`."""
+    logs = run_log_dir(log_root, site, "deploy")
+    nr = limit_hosts(device_nornir(site, endpoints, session_log_dir=logs), limit)
+    if processors:
+        nr = nr.with_processors(list(processors))
+    report = deploy_devices(nr, site, dry_run=dry_run)
+    (logs / "deploy.json").write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    return DeployRun(report, logs)

@@ -1,7 +1,9 @@
 """End-to-end checks from the hosts' side: what the people at the PCs would see.
 
-Every probe runs inside a lab host's namespace (`automation.checks.probe`) with that host's own
-address and resolver. The checks: DHCP leases per department, reachability across departments
+Every probe runs on a PC (or its department's test host) through a host runner
+(`automation.checks.hosts`: the PC's namespace on the embedded lab, SSH elsewhere), with that
+host's own address and resolver. A host that cannot be reached fails each of its checks, by name.
+The checks: DHCP leases per department, reachability across departments
 and routers, DNS (A and MX) through the resolver the PC was given, the web site, and mail sent
 with SMTP AUTH from one department and read over IMAP and POP3 in another (once, exactly).
 """
@@ -9,64 +11,17 @@ with SMTP AUTH from one department and read over IMAP and POP3 in another (once,
 from __future__ import annotations
 
 import ipaddress
-import json
-import os
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from automation.checks.hosts import HostRunner as Runner
 from automation.checks.result import CheckReport, CheckResult
 from automation.models.design import PcDesign, Site
 from automation.secrets import mail_password
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAIL_BUDGET = 20.0  # seconds for a submitted message to reach the mailbox
 POLL = 0.5
-
-
-@dataclass(frozen=True)
-class LabHosts:
-    """Where each host's namespace is, from `lab status` (ARCHITECTURE §7)."""
-
-    netns: dict[str, str]
-
-    @classmethod
-    def from_status(cls, status: dict[str, Any]) -> LabHosts:
-        return cls({n["name"]: n["netns"] for n in status["nodes"] if n.get("netns")})
-
-
-Runner = Callable[[str, str, dict[str, Any]], dict[str, Any]]
-
-
-def namespace_runner(hosts: LabHosts) -> Runner:
-    """Run a probe in a host's namespace with this interpreter and this project on the path."""
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-
-    def run(host: str, kind: str, args: dict[str, Any]) -> dict[str, Any]:
-        argv = [
-            "ip",
-            "netns",
-            "exec",
-            hosts.netns[host],
-            sys.executable,
-            "-m",
-            "automation.checks.probe",
-            kind,
-        ]
-        proc = subprocess.run(
-            argv, input=json.dumps(args), capture_output=True, text=True, timeout=120, env=env
-        )
-        if proc.returncode != 0:
-            return {"error": proc.stderr.strip()[-500:] or f"exit {proc.returncode}"}
-        result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-        return result
-
-    return run
 
 
 def check_leases(site: Site, run: Runner) -> list[CheckResult]:
@@ -78,8 +33,9 @@ def check_leases(site: Site, run: Runner) -> list[CheckResult]:
         addresses = [ipaddress.IPv4Interface(a) for a in facts.get("addresses", [])]
         inside = [a for a in addresses if a.ip in vlan.subnet]
         if "error" in facts:
-            problems.append(facts["error"])
-        elif not inside:
+            out.append(CheckResult("check_lease", pc.name, False, str(facts["error"])))
+            continue
+        if not inside:
             problems.append(f"no address in {vlan.subnet} (has {[str(a) for a in addresses] or 'none'})")
         if pc.address is None and vlan.gateway and facts.get("gateway") != str(vlan.gateway):
             problems.append(f"default gateway {facts.get('gateway')}, not {vlan.gateway}")
@@ -122,6 +78,8 @@ def check_reachability(site: Site, run: Runner) -> list[CheckResult]:
         reach = result.get("reachable", {})
         lost = [f"{targets[t]} ({t})" for t in targets if not reach.get(t)]
         detail = f"reaches {', '.join(targets.values())}" if not lost else f"cannot reach {', '.join(lost)}"
+        if "error" in result:
+            detail = str(result["error"])
         out.append(CheckResult("check_reachability", pc.name, bool(targets) and not lost, detail))
     return out
 
@@ -138,7 +96,11 @@ def check_dns(site: Site, run: Runner) -> list[CheckResult]:
                 value = f"{r.priority} {r.value}" if r.type == "MX" else r.value
                 expected.setdefault(f"{name} {r.type}", []).append(value)
         queries = [key.split(" ") for key in expected]
-        answers = run(pc.name, "dns", {"queries": queries}).get("answers", {})
+        got = run(pc.name, "dns", {"queries": queries})
+        answers = got.get("answers", {})
+        if "error" in got:
+            out.append(CheckResult("check_dns", pc.name, False, str(got["error"])))
+            continue
         wrong = [
             f"{k}: {answers.get(k)} (want {sorted(v)})"
             for k, v in expected.items()
@@ -185,7 +147,7 @@ def mail_pair(site: Site) -> tuple[PcDesign, PcDesign] | None:
     return None
 
 
-def check_mail(site: Site, run: Runner) -> list[CheckResult]:
+def check_mail(site: Site, run: Runner, budget: float = MAIL_BUDGET) -> list[CheckResult]:
     if site.mail is None:
         return []
     pair = mail_pair(site)
@@ -218,11 +180,11 @@ def check_mail(site: Site, run: Runner) -> list[CheckResult]:
         )
     ]
     login = {"server": server, "user": r_user, "password": mail_password(r_user), "subject": subject}
-    deadline = time.monotonic() + MAIL_BUDGET
+    deadline = time.monotonic() + budget
     imap: dict[str, Any] = {}
     while time.monotonic() < deadline:
         imap = run(recipient.name, "imap_count", login)
-        if imap.get("count"):
+        if imap.get("count") or imap.get("unreachable"):
             break
         time.sleep(POLL)
     results.append(
@@ -265,18 +227,13 @@ def check_mail(site: Site, run: Runner) -> list[CheckResult]:
     return results
 
 
-CHECKS = (check_leases, check_reachability, check_dns, check_web, check_mail)
+CHECKS = (check_leases, check_reachability, check_dns, check_web)
 
 
-def run_checks(site: Site, run: Runner) -> CheckReport:
+def run_checks(site: Site, run: Runner, mail_budget: float = MAIL_BUDGET) -> CheckReport:
+    """Every end-to-end check, in order; mail last, as it needs everything else working."""
     report = CheckReport()
     for check in CHECKS:
         report.results.extend(check(site, run))
+    report.results.extend(check_mail(site, run, mail_budget))
     return report
-
-
-def check_lab(site: Site) -> CheckReport:
-    """Every end-to-end check against the running embedded lab of the site."""
-    from automation.lab.launcher import status
-
-    return run_checks(site, namespace_runner(LabHosts.from_status(status(site.name))))

@@ -8,65 +8,32 @@ from typing import Annotated
 
 import typer
 
-from automation.checks import CheckReport, CheckResult
-from automation.cli.deploy import TargetOption, console, print_checks, run_deploy
-from automation.cli.options import InventoryOption, JsonOption, SiteOption, open_site
-from automation.drift.devices import device_drift
-from automation.inventory.nornir import init_nornir, ios_devices
-from automation.models.design import Site
-from automation.secrets import device_credentials
-from automation.targets import endpoints
-
-
-def server_drift(site: Site, eps: dict[str, tuple[str, int]] | None) -> list[CheckResult]:
-    """Ansible check mode with diff over site.yml: a server with changes to make has drifted."""
-    from automation.ansible import run_playbook
-
-    result = run_playbook(site, "site.yml", endpoints=eps, check=True, diff=True)
-    out = []
-    for host in result.hosts:
-        if not host.succeeded:
-            out.append(CheckResult("drift", host.host, False, "check mode failed or host unreachable"))
-        elif host.changed:
-            out.append(
-                CheckResult(
-                    "drift",
-                    host.host,
-                    False,
-                    f"{host.changed} tasks would change: {', '.join(host.changed_tasks)}",
-                )
-            )
-        else:
-            out.append(CheckResult("drift", host.host, True, "configuration matches the playbooks"))
-    return out
+from automation.cli.deploy import console, print_checks
+from automation.cli.options import InventoryOption, JsonOption, SiteOption
+from automation.cli.target import EndpointsOption, TargetOption, open_target
+from automation.deploy import deploy_site
+from automation.drift.site import site_drift
 
 
 def drift(
     site: SiteOption = "mastertech",
     inventory: InventoryOption = None,
     target: TargetOption = "embedded",
+    endpoints: EndpointsOption = None,
     remediate: Annotated[bool, typer.Option("--remediate", help="Fix the drift found (a deploy).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Compare running with intended configs (IOS: hier_config; servers: Ansible check mode)."""
-    design = open_site(site, inventory)
-    eps = endpoints(design, target)  # read once: the lab's status walks every namespace
-
-    def measure() -> CheckReport:
-        nr = ios_devices(init_nornir(design.directory, device_credentials(), eps))
-        found = device_drift(nr, design)
-        if design.servers:
-            found.results.extend(server_drift(design, eps))
-        return found
-
-    report = measure()
+    design, provider = open_target(site, inventory, target, endpoints)
+    eps = provider.endpoints()  # read once for the whole run
+    report = site_drift(design, eps)
     if remediate and not report.ok:
         from automation.ansible import run_playbook
 
-        run_deploy(design, target, dry_run=False, limit=None, log_root=Path("out/logs"), quiet=as_json)
+        deploy_site(design, eps, log_root=Path("out/logs"))
         if design.servers:
             run_playbook(design, "site.yml", endpoints=eps)
-        report = measure()
+        report = site_drift(design, eps)
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2))
     else:

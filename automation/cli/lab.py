@@ -1,6 +1,7 @@
 """`mastertech lab ...`: the embedded lab of a site (network namespaces on this machine).
 
 lab up | down [--wipe] | status [--json] | console NODE | exec NODE -- CMD... | capture NODE IFACE
+| endpoints --format static [--out FILE]
 """
 
 from __future__ import annotations
@@ -18,14 +19,23 @@ from rich.table import Table
 from automation.cli.options import InventoryOption, JsonOption, SiteOption, open_site
 from automation.errors import UsageError
 from automation.lab import launcher
+from automation.models.design import Site
+from automation.providers import provider_for
 from automation.providers.base import LabStatus
-from automation.providers.embedded import EmbeddedProvider, to_status
+from automation.providers.embedded import EmbeddedProvider
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 lab_app = typer.Typer(help="The embedded lab: the site's network in namespaces, devices on the IOS emulator.",
                       no_args_is_help=True)  # fmt: skip
+
+
+def _embedded(design: Site) -> EmbeddedProvider:
+    """The site's embedded lab, opened through the one door like every other target."""
+    provider = provider_for("embedded", design)
+    assert isinstance(provider, EmbeddedProvider)
+    return provider
 
 
 def _table(status: LabStatus, title: str) -> Table:
@@ -54,9 +64,8 @@ def up(
     launcher.require_root()
     design = open_site(site, inventory)
     with err.status(f"starting the {design.name} lab ..."):
-        result = launcher.up(design, debug=debug)
-    status = to_status(result.state)
-    console.print(_table(status, f"lab {design.name} up in {result.seconds:.1f} s"))
+        status, seconds = _embedded(design).start(debug=debug)
+    console.print(_table(status, f"lab {design.name} up in {seconds:.1f} s"))
     _notes(status)
 
 
@@ -69,7 +78,7 @@ def down(
     """Stop the lab and remove every namespace, process and file it made."""
     launcher.require_root()
     design = open_site(site, inventory)
-    done = EmbeddedProvider(design).down(wipe=wipe)
+    done = _embedded(design).down(wipe=wipe)
     console.print(f"lab {design.name} down" + (f": {', '.join(done)}" if done else ""))
 
 
@@ -79,7 +88,7 @@ def status(
 ) -> None:
     """Nodes, namespaces, management endpoints and live addresses of a running lab."""
     design = open_site(site, inventory)
-    current = EmbeddedProvider(design).status()
+    current = _embedded(design).status()
     if as_json:
         sys.stdout.write(json.dumps(current.as_json(), indent=2) + "\n")
         return
@@ -97,7 +106,7 @@ def console_(
 ) -> None:
     """Open a node's console: the device CLI over SSH, or a shell in a host's namespace."""
     design = open_site(site, inventory)
-    cmd = EmbeddedProvider(design).console(node)
+    cmd = _embedded(design).console(node)
     _exec(list(cmd.argv), cmd.env)
 
 
@@ -111,10 +120,7 @@ def exec_(
     inventory: InventoryOption = None,
 ) -> None:
     """Run a command inside a node's network namespace (`lab exec BE-PC1 -- ping 192.168.20.1`)."""
-    launcher.require_root()
-    open_site(site, inventory)
-    state = launcher.require_running(site)
-    _exec(launcher.exec_argv(state, node, list(command or [])))
+    _exec(_embedded(open_site(site, inventory)).exec_argv(node, list(command or [])))
 
 
 @lab_app.command("capture")
@@ -129,12 +135,33 @@ def capture(
     count: Annotated[int | None, typer.Option("--count", "-c", help="Stop after N packets.")] = None,
 ) -> None:
     """Write the packets of one interface to a pcap file with tcpdump, until Ctrl-C or --count."""
-    launcher.require_root()
-    open_site(site, inventory)
-    state = launcher.require_running(site)
+    provider = _embedded(open_site(site, inventory))
     path = out or Path(f"{node}-{iface.replace('/', '-')}.pcap")
+    argv = provider.capture_argv(node, iface, path.resolve(), count)
     err.print(f"capturing {node} {iface} to {path} (Ctrl-C to stop)", markup=False)
-    _exec(launcher.capture_argv(state, node, iface, path.resolve(), count))
+    _exec(argv)
+
+
+@lab_app.command("endpoints")
+def endpoints(
+    site: SiteOption = "mastertech",
+    inventory: InventoryOption = None,
+    format_: Annotated[
+        str, typer.Option("--format", help="The file format; `static`: the static target's endpoints file.")
+    ] = "static",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to FILE (default stdout).")] = None,
+) -> None:
+    """Write the endpoints file of the running lab, for `--target static --endpoints FILE`."""
+    if format_ != "static":
+        raise UsageError(f"unknown format {format_!r}; the one format is `static`")
+    text = _embedded(open_site(site, inventory)).endpoints_file()
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    err.print(
+        f"wrote {out}; try: mastertech up --site {site} --target static --endpoints {out}", markup=False
+    )
 
 
 def _exec(argv: list[str], env: dict[str, str] | None = None) -> None:

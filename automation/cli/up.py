@@ -1,170 +1,96 @@
-"""`mastertech up` and `mastertech down`: the main job as one ordered pipeline of named stages.
+"""`mastertech up` and `mastertech down`: the main job (`automation.pipeline`), shown to people or
+machines.
 
-up: validate -> lab up (embedded) -> deploy IOS devices -> configure servers (Ansible) ->
-verify (polled until the network has converged, within a budget) -> end-to-end checks from the
-PCs (leases, reachability, DNS, web, mail). Each stage is timed and shown;
-the first failing stage stops the run with exit 1 and says why.
+up: validate -> lab up -> deploy devices -> configure servers -> verify (polled until converged)
+-> end-to-end check, on any target. Each stage is timed and shown as it ends; the first failing
+stage stops the run with exit 1 (2 for bad input) and says why. `--json` prints one document
+`{"ok", "stages": [{"name", "ok", "seconds", "detail", "error"}]}`, also when a stage raised.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.status import Status
 from rich.table import Table
 
-from automation.checks import CheckReport
-from automation.checks.e2e import check_lab
-from automation.cli.deploy import (
-    LogDirOption,
-    TargetOption,
-    print_checks,
-    print_deploy,
-    run_deploy,
-    run_verify,
-)
+from automation.cli.deploy import LogDirOption, print_checks, print_deploy
 from automation.cli.options import InventoryOption, JsonOption, SiteOption, open_site
-from automation.models.design import Site
-from automation.targets import endpoints
+from automation.cli.target import EndpointsOption, TargetOption
+from automation.pipeline import Checked, DevicesDeployed, JobRequest, JobResult, StageRecord, run_main_job
+from automation.progress import RichProgress
+from automation.providers import provider_for
 
 console = Console(highlight=False)
-CONVERGE_BUDGET = 60.0  # seconds for OSPF adjacencies and routes after a deploy
-POLL = 1.0
+DEPLOY = "deploy devices"  # shows its own per-host progress instead of a spinner
 
 
-@dataclass
-class Stage:
-    name: str
-    ok: bool
-    seconds: float
-    detail: str
+class _Progress:
+    """Observer: a spinner while a stage runs, one line when it ends."""
 
+    def __init__(self) -> None:
+        self._status: Status | None = None
 
-def _run_stage(
-    stages: list[Stage], name: str, quiet: bool, action: Callable[[], tuple[bool, str]], spinner: bool = True
-) -> bool:
-    start = time.monotonic()
-    if quiet or not spinner:  # a stage with its own per-host display shows that instead
-        ok, detail = action()
-    else:
-        with console.status(f"[bold]{name}[/bold] ..."):
-            ok, detail = action()
-    stages.append(Stage(name, ok, time.monotonic() - start, detail))
-    if not quiet:
-        mark = "[green]ok[/green]" if ok else "[red]FAILED[/red]"
-        console.print(f"{mark}  {name} ({stages[-1].seconds:.1f} s): {detail}")
-    return ok
+    def started(self, name: str) -> None:
+        if name != DEPLOY:
+            self._status = console.status(f"[bold]{name}[/bold] ...")
+            self._status.start()
 
-
-def _lab_up(site: Site) -> tuple[bool, str]:
-    from automation.lab import launcher
-    from automation.lab.state import LabPaths
-
-    if launcher.running_state(LabPaths.for_site(site.name)) is not None:
-        return True, "already running; reusing it"
-    result = launcher.up(site)
-    return True, f"{len(result.state.nodes)} nodes reachable in {result.seconds:.1f} s"
-
-
-def _servers(site: Site, target: str) -> tuple[bool, str]:
-    from automation.ansible import run_playbook
-
-    result = run_playbook(site, "site.yml", endpoints=endpoints(site, target))
-    hosts = ", ".join(f"{h.host} {h.changed} changed" for h in result.hosts)
-    failed = [
-        f"{h.host}: {'; '.join(h.failed_tasks) or 'unreachable'}" for h in result.hosts if not h.succeeded
-    ]
-    return (
-        result.ok,
-        f"site.yml: {hosts}" if result.ok else f"site.yml failed: {', '.join(failed) or result.status}",
-    )
-
-
-def converge(site: Site, target: str, budget: float = CONVERGE_BUDGET) -> CheckReport:
-    """Verify until it passes or the budget runs out; the last report is returned either way."""
-    deadline = time.monotonic() + budget
-    while True:
-        report = run_verify(site, target, None)
-        if report.ok or time.monotonic() > deadline:
-            return report
-        time.sleep(POLL)
+    def finished(self, record: StageRecord) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+        mark = "[green]ok[/green]" if record.ok else "[red]FAILED[/red]"
+        console.print(f"{mark}  {record.name} ({record.seconds:.1f} s): ", end="")
+        console.print(record.detail, markup=False)
 
 
 def up(
     site: SiteOption = "mastertech",
     inventory: InventoryOption = None,
     target: TargetOption = "embedded",
+    endpoints: EndpointsOption = None,
     as_json: JsonOption = False,
     log_dir: LogDirOption = Path("out/logs"),
 ) -> None:
     """Build the network and its services from the inventory, then prove it works."""
-    design = open_site(site, inventory)
-    stages: list[Stage] = [Stage("validate", True, 0.0, f"site {design.name}: {len(design.nodes)} nodes")]
-    if not as_json:
-        console.print(f"[green]ok[/green]  validate: {stages[0].detail}")
-    results: dict[str, Any] = {}
-
-    def deploy_stage() -> tuple[bool, str]:
-        report, logs = run_deploy(design, target, dry_run=False, limit=None, log_root=log_dir, quiet=as_json)
-        results["deploy"] = report
-        changed = sum(h.changed for h in report.hosts)
-        failed = [f"{h.host}: {h.error}" for h in report.hosts if h.error]
-        return report.ok, "; ".join(
-            failed
-        ) if failed else f"{changed} of {len(report.hosts)} devices changed (log {logs})"
-
-    def verify_stage() -> tuple[bool, str]:
-        report = converge(design, target)
-        results["verify"] = report
-        bad = [f"{r.host} {r.name}: {r.detail}" for r in report.results if not r.ok]
-        return report.ok, "; ".join(bad) if bad else f"{len(report.results)} checks passed"
-
-    def check_stage() -> tuple[bool, str]:
-        report = check_lab(design)
-        results["check"] = report
-        bad = [f"{r.host} {r.name}: {r.detail}" for r in report.results if not r.ok]
-        return report.ok, "; ".join(bad) if bad else f"{len(report.results)} checks passed from the PCs"
-
-    pipeline: list[tuple[str, Callable[[], tuple[bool, str]]]] = []
-    if target == "embedded":
-        pipeline.append(("lab up", lambda: _lab_up(design)))
-    pipeline.append(("deploy devices", deploy_stage))
-    if design.servers:
-        pipeline.append(("configure servers", lambda: _servers(design, target)))
-    pipeline.append(("verify", verify_stage))
-    if target == "embedded":
-        pipeline.append(("end-to-end check", check_stage))
-    for name, action in pipeline:
-        if not _run_stage(stages, name, as_json, action, spinner=name != "deploy devices"):
-            break
-    ok = all(s.ok for s in stages) and len(stages) == len(pipeline) + 1
+    request = JobRequest(
+        site=site, inventory=inventory, target=target, endpoints=endpoints, log_root=log_dir,
+        deploy_processors=() if as_json else (RichProgress(f"deploy {site}"),),
+    )  # fmt: skip
+    result = run_main_job(request, observer=None if as_json else _Progress())
     if as_json:
-        typer.echo(json.dumps({"ok": ok, "stages": [s.__dict__ for s in stages]}, indent=2))
-    else:
-        if "deploy" in results and not results["deploy"].ok:
-            print_deploy(results["deploy"], dry_run=False)
-        for name in ("verify", "check"):
-            if name in results and not results[name].ok:
-                print_checks(results[name], name)
-        _summary(stages, ok)
-    raise typer.Exit(0 if ok else 1)
+        typer.echo(json.dumps(result.as_json(), indent=2))
+        raise typer.Exit(result.exit_code)
+    first = result.records[0]
+    if first.error is not None and result.exit_code == 2:
+        raise first.error  # bad input: the app prints every problem, as for any other command
+    _details(result)
+    _summary(result)
+    raise typer.Exit(result.exit_code)
 
 
-def _summary(stages: list[Stage], ok: bool) -> None:
-    table = Table(
-        title="mastertech up: " + ("[green]all stages passed[/green]" if ok else "[red]failed[/red]")
-    )
+def _details(result: JobResult) -> None:
+    deployed = result.outcome(DevicesDeployed)
+    if deployed is not None and not deployed.ok:
+        print_deploy(deployed.run.report, dry_run=False)
+    for record in result.records:
+        if isinstance(record.outcome, Checked) and not record.ok:
+            print_checks(record.outcome.report, record.name)
+
+
+def _summary(result: JobResult) -> None:
+    verdict = "[green]all stages passed[/green]" if result.ok else "[red]failed[/red]"
+    table = Table(title=f"mastertech up: {verdict}")
     for column in ("stage", "result", "seconds", "detail"):
         table.add_column(column)
-    for s in stages:
+    for r in result.records:
         table.add_row(
-            s.name, "[green]ok[/green]" if s.ok else "[red]FAILED[/red]", f"{s.seconds:.1f}", s.detail
+            r.name, "[green]ok[/green]" if r.ok else "[red]FAILED[/red]", f"{r.seconds:.1f}", r.detail
         )
     console.print(table)
 
@@ -175,10 +101,8 @@ def down(
     wipe: Annotated[bool, typer.Option("--wipe", help="Also forget the devices' startup configs.")] = False,
 ) -> None:
     """Take the embedded lab of a site away: namespaces, daemons, links and files."""
-    from automation.lab import launcher
-
     design = open_site(site, inventory)
-    removed = launcher.down(design, wipe=wipe)
+    removed = provider_for("embedded", design).down(wipe=wipe)
     console.print(f"lab {design.name} is down ({len(removed)} items removed)")
 
 

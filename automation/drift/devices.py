@@ -10,7 +10,7 @@ from automation.checks.runner import judge_hosts
 from automation.drift.remediation import remediate
 from automation.models.design import Site
 from automation.render import render_intended
-from automation.tasks.config import get_running_config
+from automation.tasks.running import get_running_config
 
 
 def diff_config(task: Task, *, site: Site) -> Result:

@@ -1,8 +1,9 @@
 """A Nornir object for a site and a target: the inventory files, credentials and endpoints.
 
 The inventory files are the one source of truth for hosts. A target only changes where each
-host is reached: the embedded lab maps every device to a loopback endpoint; a user's GNS3 or CML
-lab reaches the in-band management addresses written in hosts.yaml.
+host is reached (its provider's `endpoints()`): the embedded lab maps every device to a loopback
+endpoint, the static target to the endpoints file; GNS3 and CML keep hosts.yaml's in-band
+management addresses.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
 
 from automation.errors import UsageError
-from automation.secrets import Credentials
+from automation.models.design import Site
+from automation.providers.base import Endpoint
+from automation.secrets import Credentials, device_credentials
 
 
 def init_nornir(
     site_dir: Path,
     credentials: Credentials,
-    endpoints: Mapping[str, tuple[str, int]] | None = None,
+    endpoints: Mapping[str, Endpoint] | None = None,
     num_workers: int = 20,
     session_log_dir: Path | None = None,
 ) -> Nornir:
@@ -72,3 +75,11 @@ def limit_hosts(nr: Nornir, limit: str | None) -> Nornir:
 def ios_devices(nr: Nornir) -> Nornir:
     """Only the hosts that speak IOS (routers and switches)."""
     return nr.filter(filter_func=lambda h: h.platform == "cisco_ios")
+
+
+def device_nornir(
+    site: Site, endpoints: Mapping[str, Endpoint] | None, session_log_dir: Path | None = None
+) -> Nornir:
+    """The site's IOS devices, reached at `endpoints`, logged in with the device credentials."""
+    nr = init_nornir(site.directory, device_credentials(), endpoints, session_log_dir=session_log_dir)
+    return ios_devices(nr)

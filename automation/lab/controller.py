@@ -26,15 +26,17 @@ from pathlib import Path
 from automation.emulator.device import DeviceSpec, day0_config
 from automation.emulator.server import EmulatorServer
 from automation.errors import LabError
-from automation.lab import cleanup, pcs, process
+from automation.lab import cleanup, pcs, pcsshd, process
 from automation.lab.dataplane import NetnsDataPlane
 from automation.lab.fabric import VethFabric
+from automation.lab.forwarder import Forwarder
 from automation.lab.names import frr_pathspace
 from automation.lab.network import LabNetwork
 from automation.lab.process import ProcessRecord
 from automation.lab.servers import ServerNodeLike, server_node_class
 from automation.lab.state import LabPaths, LabState, NodeRecord, write_state
-from automation.lab.topology import Endpoint, LabNode, LabPlan, plan_from_dict
+from automation.lab.topology import LabNode, LabPlan, plan_from_dict
+from automation.providers.base import Endpoint
 from automation.secrets import device_credentials
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class Controller:
     network: LabNetwork = field(init=False)
     children: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
     servers: dict[str, ServerNodeLike] = field(default_factory=dict)
+    forwarders: list[Forwarder] = field(default_factory=list)
     emulator: EmulatorServer | None = None
 
     def __post_init__(self) -> None:
@@ -142,6 +145,16 @@ class Controller:
                 self._recorded(rec)
             elif node.kind in ("pc", "server"):
                 pcs.configure_static(node, self.plan.dns_server, self.plan.domain)
+        password = device_credentials().password
+        for node in self.plan.nodes:
+            if node.kind != "pc":
+                continue
+            proc, rec, forwarder = pcsshd.start(node, self.paths.run, password)
+            self.children[proc.pid] = proc
+            self.forwarders.append(forwarder)
+            self._recorded(rec)
+            record = next(r for r in self.state.nodes if r.name == node.name)
+            record.mgmt = {"host": "127.0.0.1", "port": forwarder.port}
 
     async def _servers(self) -> None:
         cls, why = server_node_class()
@@ -172,7 +185,7 @@ class Controller:
     async def _wait_ssh(self) -> None:
         deadline = time.monotonic() + SSH_BUDGET
         for rec in self.state.nodes:
-            if rec.mgmt is None or rec.kind not in ("router", "switch"):
+            if rec.mgmt is None or rec.kind not in ("router", "switch", "pc"):
                 continue
             endpoint = Endpoint(rec.mgmt["host"], int(rec.mgmt["port"]))
             while not await asyncio.to_thread(ssh_answers, endpoint):
@@ -191,6 +204,8 @@ class Controller:
                 await asyncio.to_thread(server.stop)
             except Exception:
                 log.exception("%s: server node did not stop cleanly", name)
+        for forwarder in self.forwarders:
+            forwarder.close()
         process.stop(self.state.processes, children=self.children)
         await asyncio.to_thread(self.network.stop_daemons)
         await asyncio.to_thread(cleanup.teardown, self.paths, self.plan.namespaces(), False, keep_record)

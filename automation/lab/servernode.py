@@ -24,28 +24,24 @@ Services are started like on any Debian host without systemd: `service named res
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import logging
 import os
-import selectors
 import shlex
 import signal
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from automation.errors import LabError
+from automation.lab.forwarder import Forwarder
 from automation.models.design import ServerDesign
 from automation.secrets import device_credentials
 
 log = logging.getLogger(__name__)
 
-CLONE_NEWNET = 0x40000000
-SSHD_PORT = 22
 START_BUDGET = 30.0  # seconds for the node's init to build its root and sshd to answer
 STOP_BUDGET = 10.0  # seconds for the node's services to exit on SIGTERM before SIGKILL
 STATE_FILE = "node.json"
@@ -153,97 +149,6 @@ def _kill(pid: int, start: int | None, sig: int) -> None:
             os.kill(pid, sig)
 
 
-def _enter_netns(path: str) -> None:
-    """Move the calling thread (only) into a network namespace; sockets it opens then live there."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, f"setns({path}): {os.strerror(err)}")
-    finally:
-        os.close(fd)
-
-
-class _Forwarder:
-    """127.0.0.1:<port> in the root namespace -> 127.0.0.1:22 inside one node's network namespace."""
-
-    def __init__(self, name: str, netns_path: str) -> None:
-        self.name = name
-        self.netns_path = netns_path
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._closed = threading.Event()
-        self._conns: set[socket.socket] = set()
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._accept, name=f"ssh-forward-{name}", daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._closed.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(
-                target=self._serve, args=(client,), name=f"ssh-pipe-{self.name}", daemon=True
-            ).start()
-
-    def _serve(self, client: socket.socket) -> None:
-        try:
-            _enter_netns(self.netns_path)
-            upstream = socket.create_connection(("127.0.0.1", SSHD_PORT), timeout=5)
-        except OSError as exc:
-            log.debug("%s: ssh forward cannot reach sshd: %s", self.name, exc)
-            client.close()
-            return
-        upstream.settimeout(None)
-        with self._lock:
-            self._conns.update((client, upstream))
-        try:
-            self._pump(client, upstream)
-        finally:
-            with self._lock:
-                self._conns.difference_update((client, upstream))
-            client.close()
-            upstream.close()
-
-    @staticmethod
-    def _pump(a: socket.socket, b: socket.socket) -> None:
-        peer = {a: b, b: a}
-        open_reads = {a, b}
-        with selectors.DefaultSelector() as sel:
-            for s in open_reads:
-                sel.register(s, selectors.EVENT_READ)
-            while open_reads:
-                for key, _ in sel.select():
-                    src: socket.socket = key.fileobj  # type: ignore[assignment]
-                    try:
-                        data = src.recv(65536)
-                    except OSError:
-                        return
-                    if data:
-                        try:
-                            peer[src].sendall(data)
-                        except OSError:
-                            return
-                        continue
-                    # One side finished sending: pass the half-close on, keep the other direction.
-                    sel.unregister(src)
-                    open_reads.discard(src)
-                    with contextlib.suppress(OSError):
-                        peer[src].shutdown(socket.SHUT_WR)
-
-    def close(self) -> None:
-        self._closed.set()
-        with contextlib.suppress(OSError):
-            self._listener.close()
-        with self._lock:
-            for conn in list(self._conns):
-                with contextlib.suppress(OSError):
-                    conn.shutdown(socket.SHUT_RDWR)
-
-
 class ServerNode:
     """One lab server: start() makes it a reachable Debian host, stop() removes every trace but its files."""
 
@@ -254,7 +159,7 @@ class ServerNode:
         self.design = design
         self.state_dir = self.lab_dir / SERVERS_DIR / name
         self._proc: subprocess.Popen[bytes] | None = None
-        self._forwarder: _Forwarder | None = None
+        self._forwarder: Forwarder | None = None
         self._pid1: int | None = None
         self._pid1_start: int | None = None
 
@@ -292,7 +197,7 @@ class ServerNode:
             self._pid1 = self._find_pid1(self._proc.pid)
             self._pid1_start = _start_time(self._pid1)
             self._write_state()
-            self._forwarder = _Forwarder(self.name, netns_path)
+            self._forwarder = Forwarder(self.name, netns_path)
             self._wait_ready(t0)
             self._set_root_password()
         except BaseException:

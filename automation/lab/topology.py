@@ -14,6 +14,7 @@ from typing import Any
 from automation.errors import LabError
 from automation.lab.names import HOST_IFNAME, netns_name, port_ifname
 from automation.models.design import PcDesign, ServerDesign, Site
+from automation.providers.base import Endpoint
 
 DEVICE_KINDS = ("router", "switch")
 MGMT_PORT = 22
@@ -47,12 +48,6 @@ class Cable:
 
     def peer(self, node: str) -> CableEnd:
         return self.b if self.a.node == node else self.a
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    host: str
-    port: int
 
 
 @dataclass(frozen=True)
@@ -164,7 +159,7 @@ def plan_to_dict(plan: LabPlan) -> dict[str, Any]:
                 "kind": n.kind,
                 "netns": n.netns,
                 "platform": n.platform,
-                "mgmt": asdict(n.mgmt) if n.mgmt else None,
+                "mgmt": n.mgmt._asdict() if n.mgmt else None,
                 "pc": n.pc.model_dump(mode="json") if n.pc else None,
                 "server": n.server.model_dump(mode="json") if n.server else None,
             }

@@ -1,11 +1,12 @@
-"""Lab targets behind one `LabProvider` protocol: `embedded` (namespaces on this machine).
+"""Lab targets behind one `LabProvider` protocol: `embedded` (namespaces on this machine), `static`
+(a lab the user built, reached through an endpoints file), `gns3` and `cml` (hosts.yaml addresses).
 
-`provider_for(target, site)` returns the provider of a target by name.
+`provider_for(target, site)` is the only door to a lab.
 """
 
 from __future__ import annotations
 
 from automation.providers.base import ConsoleCommand, Endpoint, LabProvider, LabStatus, NodeStatus
-from automation.providers.registry import provider_for
+from automation.providers.registry import TARGETS, provider_for
 
-__all__ = ["ConsoleCommand", "Endpoint", "LabProvider", "LabStatus", "NodeStatus", "provider_for"]
+__all__ = ["TARGETS", "ConsoleCommand", "Endpoint", "LabProvider", "LabStatus", "NodeStatus", "provider_for"]

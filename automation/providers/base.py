@@ -1,4 +1,4 @@
-"""The `LabProvider` protocol and the status shapes every target reports.
+"""The `LabProvider` protocol and the shapes every target reports.
 
 `LabStatus.as_json()` is the `lab status --json` contract (ARCHITECTURE §7):
 `{"site", "nodes": [{"name", "kind", "netns", "mgmt": {"host", "port"} | null, "department",
@@ -8,11 +8,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from automation.checks.hosts import HostRunner
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
+    """Where a node answers SSH. A tuple, so that `host, port = endpoint` reads naturally and every
+    consumer that takes `(host, port)` pairs (Ansible's inventory export) takes it as it is."""
+
     host: str
     port: int
 
@@ -70,7 +75,8 @@ class LabProvider(Protocol):
     name: str
 
     def up(self) -> LabStatus:
-        """Build the lab and return once every node is reachable."""
+        """Make the lab ready (build it, or make sure it answers) and return once every node is
+        reachable. A lab that is already running is reused."""
         ...
 
     def down(self, wipe: bool = False) -> list[str]:
@@ -80,7 +86,12 @@ class LabProvider(Protocol):
     def status(self) -> LabStatus: ...
 
     def endpoints(self) -> dict[str, Endpoint]:
-        """Management endpoints of the nodes that have one (devices, servers)."""
+        """Management endpoints to reach nodes at, instead of hosts.yaml's addresses (empty:
+        hosts.yaml as written)."""
+        ...
+
+    def runner(self) -> HostRunner:
+        """Runs the end-to-end probes on a PC or test host of the site."""
         ...
 
     def console(self, node: str) -> ConsoleCommand: ...

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
+from automation.checks.hosts import HostRunner, NamespaceRunner
 from automation.errors import UsageError
 from automation.lab import launcher
-from automation.lab.state import LabState
+from automation.lab.state import LabPaths, LabState
 from automation.models.design import Site
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
+from automation.providers.endpoints_file import format_endpoints_file
 from automation.secrets import device_credentials
 
 SSH_OPTIONS = (
@@ -25,23 +28,42 @@ class EmbeddedProvider:
         self.site = site
 
     def up(self) -> LabStatus:
-        result = launcher.up(self.site)
-        return to_status(result.state)
+        """Start the lab, or reuse the one already running (status note says so)."""
+        running = launcher.running_state(LabPaths.for_site(self.site.name))
+        if running is not None:
+            status = to_status(running, live=False)
+            return LabStatus(status.site, status.nodes, status.phase, ("already running; reused",))
+        return to_status(launcher.up(self.site).state, live=False)
+
+    def start(self, debug: bool = False) -> tuple[LabStatus, float]:
+        """Start the lab (an error if it already runs); its status and how long it took."""
+        result = launcher.up(self.site, debug=debug)
+        return to_status(result.state), result.seconds
 
     def down(self, wipe: bool = False) -> list[str]:
         return launcher.down(self.site, wipe=wipe)
 
     def status(self) -> LabStatus:
-        return to_status(launcher.require_running(self.site.name))
+        return to_status(self._state())
 
     def endpoints(self) -> dict[str, Endpoint]:
-        return {n.name: n.mgmt for n in self.status().nodes if n.mgmt is not None}
+        # From the state file alone: reading live addresses would walk every namespace.
+        return {n.name: n.mgmt for n in to_status(self._state(), live=False).nodes if n.mgmt is not None}
+
+    def runner(self) -> HostRunner:
+        return NamespaceRunner({n.name: n.netns for n in self._state().nodes if n.kind == "pc"})
+
+    def endpoints_file(self) -> str:
+        """The running lab as an endpoints file of the `static` target."""
+        eps = self.endpoints()
+        ordered = {n.name: eps[n.name] for n in self.site.nodes if n.name in eps}
+        return format_endpoints_file(self.site.name, ordered, f"the embedded lab of site {self.site.name}")
 
     def console(self, node: str) -> ConsoleCommand:
         """The device CLI over SSH (password from the credentials, never on the command line);
         a shell inside the namespace for PCs and servers."""
         launcher.require_root()
-        state = launcher.require_running(self.site.name)
+        state = self._state()
         rec = launcher.node_record(state, node)
         if rec.kind not in ("router", "switch") or rec.mgmt is None:
             shell = os.environ.get("SHELL") or "/bin/bash"
@@ -55,15 +77,27 @@ class EmbeddedProvider:
             return ConsoleCommand(("sshpass", "-e", "ssh", *target), {"SSHPASS": creds.password})
         return ConsoleCommand(("ssh", *target))
 
+    def exec_argv(self, node: str, command: list[str]) -> list[str]:
+        launcher.require_root()
+        return launcher.exec_argv(self._state(), node, command)
 
-def to_status(state: LabState) -> LabStatus:
-    raw = launcher.status_of(state)
+    def capture_argv(self, node: str, iface: str, out: Path, count: int | None) -> list[str]:
+        launcher.require_root()
+        return launcher.capture_argv(self._state(), node, iface, out, count)
+
+    def _state(self) -> LabState:
+        return launcher.require_running(self.site.name)
+
+
+def to_status(state: LabState, live: bool = True) -> LabStatus:
+    """The lab's status; `live` reads each namespace's current addresses too."""
     nodes = tuple(
         NodeStatus(
-            name=n["name"], kind=n["kind"], netns=n["netns"],
-            mgmt=Endpoint(n["mgmt"]["host"], n["mgmt"]["port"]) if n["mgmt"] else None,
-            department=n["department"], mail=n["mail"], addresses=tuple(n["addresses"]),
+            name=n.name, kind=n.kind, netns=n.netns,
+            mgmt=Endpoint(n.mgmt["host"], int(n.mgmt["port"])) if n.mgmt else None,
+            department=n.department, mail=n.mail,
+            addresses=tuple(launcher.live_addresses(n.netns)) if live else (),
         )
-        for n in raw["nodes"]
+        for n in state.nodes
     )  # fmt: skip
     return LabStatus(site=state.site, nodes=nodes, phase=state.phase, notes=tuple(state.notes))

@@ -12,9 +12,9 @@ from netmiko import ConfigInvalidException
 from nornir.core.task import Result, Task
 
 from automation.drift import remediate
-from automation.errors import DeviceError
 from automation.models.design import Site
 from automation.render import render_intended
+from automation.tasks.running import get_running_config
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +45,6 @@ def render_config(task: Task, *, site: Site) -> Result:
 
 def _connection(task: Task):  # type: ignore[no-untyped-def]
     return task.host.get_connection("netmiko", task.nornir.config)
-
-
-def get_running_config(task: Task) -> Result:
-    conn = _connection(task)
-    conn.enable()
-    output = conn.send_command("show running-config", read_timeout=60)
-    if "Current configuration" not in output:
-        # Never mistake an error or a half-read output for a config: remediation would rebuild it all.
-        first = output.strip().splitlines()[:3]
-        raise DeviceError(f"{task.host.name}: show running-config returned no configuration: {first}")
-    return Result(host=task.host, result=output)
 
 
 def save_config(task: Task) -> Result:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from automation.models import Site, load_site
+from automation.providers import Endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 MASTERTECH = Path(sys.executable).parent / "mastertech"
@@ -47,10 +48,12 @@ class SiteLab:
         data: dict[str, Any] = json.loads(proc.stdout)
         return data
 
-    def endpoints(self) -> dict[str, tuple[str, int]]:
-        from automation.targets import endpoints_from_status
-
-        return endpoints_from_status(self.status())
+    def endpoints(self) -> dict[str, Endpoint]:
+        return {
+            n["name"]: Endpoint(n["mgmt"]["host"], n["mgmt"]["port"])
+            for n in self.status()["nodes"]
+            if n["mgmt"]
+        }
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,142 @@
+"""The main job's runner with fake stages: order, stop at the first failure, errors as data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from automation import pipeline
+from automation.errors import SiteError, UsageError
+from automation.pipeline import JobResult, Settings, Stage, StageRecord, poll, run_stages
+
+
+@dataclass(frozen=True)
+class Fake:
+    ok: bool
+    detail: str
+
+
+def stage(name: str, calls: list[str], ok: bool = True, raises: Exception | None = None) -> Stage:
+    def run() -> Fake:
+        calls.append(name)
+        if raises is not None:
+            raise raises
+        return Fake(ok, f"{name} done")
+
+    return Stage(name, run)
+
+
+def test_stages_run_in_order_and_all_pass() -> None:
+    calls: list[str] = []
+    result = run_stages([stage(n, calls) for n in ("a", "b", "c")])
+    assert calls == ["a", "b", "c"]
+    assert result.ok and result.exit_code == 0
+    assert [r.name for r in result.records] == ["a", "b", "c"]
+    assert [r.detail for r in result.records] == ["a done", "b done", "c done"]
+
+
+def test_the_first_failing_stage_stops_the_job() -> None:
+    calls: list[str] = []
+    result = run_stages([stage("a", calls), stage("b", calls, ok=False), stage("c", calls)])
+    assert calls == ["a", "b"]
+    assert not result.ok and result.exit_code == 1
+    assert [(r.name, r.ok) for r in result.records] == [("a", True), ("b", False)]
+
+
+def test_a_stage_that_raises_is_a_failed_stage_in_one_json_document() -> None:
+    calls: list[str] = []
+    boom = RuntimeError("the lab caught fire")
+    result = run_stages([stage("a", calls), stage("b", calls, raises=boom), stage("c", calls)])
+    assert calls == ["a", "b"]
+    document = json.loads(json.dumps(result.as_json()))
+    assert document["ok"] is False
+    assert [s["name"] for s in document["stages"]] == ["a", "b"]
+    failed = document["stages"][-1]
+    assert failed["ok"] is False and failed["error"] == "the lab caught fire"
+    assert set(failed) == {"name", "ok", "seconds", "detail", "error"}
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "error", [UsageError("bad --target"), SiteError(["a.yaml: x: bad", "b.yaml: y: bad"])]
+)
+def test_bad_input_exits_2(error: Exception) -> None:
+    result = run_stages([stage("validate", [], raises=error)])
+    assert result.exit_code == 2
+    assert "bad" in result.as_json()["stages"][0]["error"]
+
+
+def test_a_job_with_stages_left_over_is_not_ok() -> None:
+    passed = StageRecord("a", True, 0.0, "")
+    assert not JobResult((passed,), ("a", "b")).ok
+    assert JobResult((passed,), ("a",)).ok
+
+
+def test_observer_sees_every_stage_start_and_end() -> None:
+    seen: list[str] = []
+
+    class Observer:
+        def started(self, name: str) -> None:
+            seen.append(f"start {name}")
+
+        def finished(self, record: StageRecord) -> None:
+            seen.append(f"end {record.name} {record.ok}")
+
+    run_stages([stage("a", []), stage("b", [], ok=False)], Observer())
+    assert seen == ["start a", "end a True", "start b", "end b False"]
+
+
+def test_poll_stops_when_done_or_out_of_budget() -> None:
+    answers = iter([False, False, True, True])
+    value, attempts = poll(lambda: next(answers), bool, budget=5.0, interval=0.0)
+    assert value is True and attempts == 3
+    value, attempts = poll(lambda: False, bool, budget=0.0, interval=0.0)
+    assert value is False and attempts == 1
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings()
+    with pytest.raises(ValueError):
+        settings.converge = 1.0  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        Settings(convrge=1.0)  # type: ignore[call-arg]
+
+
+def test_up_json_reports_a_raising_stage(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`mastertech up --json` prints one document whatever a stage does."""
+    from automation.cli import app as cli_app
+
+    def stages(*_: object, **__: object) -> list[Stage]:
+        return [stage("lab up", []), stage("deploy devices", [], raises=KeyError("R9"))]
+
+    monkeypatch.setattr(pipeline, "main_stages", stages)
+    if not cli_app.app.registered_commands:
+        cli_app._register()
+    out = CliRunner().invoke(cli_app.app, ["up", "--site", "lab06", "--json", "--log-dir", str(tmp_path)])
+    document = json.loads(out.stdout)
+    assert out.exit_code == 1
+    assert [s["name"] for s in document["stages"]] == ["validate", "lab up", "deploy devices"]
+    assert document["ok"] is False and document["stages"][-1]["error"] == "'R9'"
+
+
+def test_up_json_reports_a_bad_target_with_exit_2() -> None:
+    from automation.cli import app as cli_app
+
+    if not cli_app.app.registered_commands:
+        cli_app._register()
+    out = CliRunner().invoke(cli_app.app, ["up", "--site", "lab06", "--target", "moon", "--json"])
+    document = json.loads(out.stdout)
+    assert out.exit_code == 2
+    assert (
+        document["stages"][0]["name"] == "validate"
+        and "unknown target 'moon'" in document["stages"][0]["error"]
+    )
+
+
+def test_the_cli_imports_the_pipeline_never_the_other_way() -> None:
+    source = Path(pipeline.__file__).read_text()
+    assert "automation.cli" not in source
