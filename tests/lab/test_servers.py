@@ -26,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from automation.ansible import PLAYBOOKS_DIR, PlaybookResult, run_playbook, write_inventory
 from automation.lab.servernode import ServerNode
 from automation.models import load_site
 from automation.models.design import Site
 from automation.render.linux import render_server
+from automation.secrets import device_credentials
 
 pytestmark = [
     pytest.mark.lab,
@@ -104,8 +106,29 @@ def out(value):
 """
 
 
+# Site data is data: the web title is hostile on purpose (a command lookup, a secret lookup, an
+# unbalanced Jinja block and markup). The page must show it as text and nothing may run.
+HOSTILE_TITLE = (
+    "MasterTech {{ lookup('pipe', 'touch MARKER') }} {{ lookup('mastertech_secret', 'device_password') }}"
+    " <script>alert(1)</script> & {% raw %}"
+)
+
+
+def _site_dir(site_name: str, tmp: Path) -> Path:
+    """The site's inventory; mastertech's copy carries the hostile web title."""
+    if site_name != "mastertech":
+        return ROOT / "inventory" / site_name
+    copy = tmp / "inventory" / site_name
+    shutil.copytree(ROOT / "inventory" / site_name, copy)
+    site_yaml = copy / "site.yaml"
+    title = HOSTILE_TITLE.replace("MARKER", str(tmp / "pwned"))
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    site_yaml.write_text(site_yaml.read_text().replace("  title: MasterTech\n", f"  title: {quoted}\n"))
+    return copy
+
+
 def _build(site_name: str, tmp: Path) -> ServerLab:
-    site = load_site(ROOT / "inventory" / site_name)
+    site = load_site(_site_dir(site_name, tmp))
     tag = f"{site_name[:6]}{os.getpid() % 1000}"
     lab = ServerLab(site=site, work=tmp, tag=tag)
     sw = f"{PREFIX}{tag}-sw"
@@ -235,7 +258,10 @@ def test_web_page_shows_the_company(server_lab: ServerLab) -> None:
         {"host": web.hostname},
     )
     assert page["status"] == 200
-    assert f"<h1>{web.title}</h1>" in page["body"]
+    assert f"<h1>{escape(web.title)}</h1>" in page["body"], "the title must show as text, escaped"
+    assert "<script>" not in page["body"]
+    assert not (server_lab.work / "pwned").exists(), "a lookup in the site data ran a command"
+    assert device_credentials().password not in page["body"], "a secret reached the web page"
 
 
 _MAIL_CLIENT = """
