@@ -5,11 +5,11 @@ Results are data (`DeployReport`); the CLI turns them into tables or JSON.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from automation.errors import AutomationError
 from automation.inventory.nornir import device_nornir, limit_hosts
 from automation.models.design import Site
 from automation.providers.base import Endpoint
+from automation.runlog import MaskedLog, open_log_dir, write_json
 from automation.tasks.config import DeployOutcome, deploy_config
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,27 @@ def _host_report(name: str, results: AggregatedResult) -> HostReport:
     return HostReport(host=name, changed=False, commands=[], error=reason, seconds=0.0)
 
 
+@contextlib.contextmanager
+def _masked_session_logs(nr: Nornir) -> Iterator[None]:
+    """Session logs named by path become `MaskedLog`s (0600, hashes masked) for this run."""
+    swapped: list[tuple[dict[str, Any], str, MaskedLog]] = []
+    try:
+        for host in nr.inventory.hosts.values():
+            options = host.connection_options.get("netmiko")
+            extras = options.extras if options is not None else None
+            path = extras.get("session_log") if extras is not None else None
+            if extras is None or not isinstance(path, str):
+                continue
+            writer = MaskedLog(Path(path))
+            extras["session_log"] = writer
+            swapped.append((extras, path, writer))
+        yield
+    finally:
+        for extras, path, writer in swapped:
+            extras["session_log"] = path
+            writer.close()
+
+
 def deploy_devices(
     nr: Nornir,
     site: Site,
@@ -111,14 +133,18 @@ def deploy_devices(
 
     def work() -> None:
         try:
-            box["results"] = nr.run(
-                task=deploy_config,
-                site=site,
-                dry_run=dry_run,
-                stages=stages,
-                cancel=cancel,
-                name="deploy_config",
-            )
+            with _masked_session_logs(nr):
+                try:
+                    box["results"] = nr.run(
+                        task=deploy_config,
+                        site=site,
+                        dry_run=dry_run,
+                        stages=stages,
+                        cancel=cancel,
+                        name="deploy_config",
+                    )
+                finally:
+                    nr.close_connections(on_good=True, on_failed=True)
         finally:
             done.set()
 
@@ -163,9 +189,8 @@ class DeployRun:
 
 
 def run_log_dir(root: Path, site: Site, verb: str) -> Path:
-    path = root / f"{site.name}-{verb}-{time.strftime('%Y%m%d-%H%M%S')}"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """A new private (0700) folder for one run's logs."""
+    return open_log_dir(root, site.name, verb)
 
 
 def deploy_site(
@@ -183,5 +208,5 @@ def deploy_site(
     if processors:
         nr = nr.with_processors(list(processors))
     report = deploy_devices(nr, site, dry_run=dry_run)
-    (logs / "deploy.json").write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    write_json(logs / "deploy.json", report.as_json())
     return DeployRun(report, logs)
