@@ -12,7 +12,7 @@ import sys
 import typer
 from rich.console import Console
 
-from automation.errors import AutomationError, SiteError, UsageError
+from automation.errors import AutomationError, SiteError, UsageError, printable, shorten
 
 app = typer.Typer(
     name="mastertech",
@@ -33,7 +33,8 @@ def _register() -> None:
 
 def _fail(message: str) -> None:
     err.print("[bold red]error:[/bold red] ", end="")
-    err.print(message, markup=False)
+    # Messages echo input (names, paths): escaped so no byte of it can drive the terminal.
+    err.print(printable(message), markup=False, emoji=False)
 
 
 def main() -> None:
@@ -43,10 +44,16 @@ def main() -> None:
     except SiteError as exc:
         for line in exc.problems:
             _fail(line)
-        err.print(f"{len(exc.problems)} problem(s); nothing was touched.", markup=False)
+        err.print(f"{exc.total} problem(s); nothing was touched.", markup=False)
         sys.exit(2)
     except UsageError as exc:
         _fail(str(exc))
+        sys.exit(2)
+    except OSError as exc:
+        if exc.filename is None:  # not a file-system failure (e.g. a refused connection)
+            raise
+        # A path given on the command line or in the inventory that cannot be read or written.
+        _fail(f"{shorten(str(exc.filename), 200)}: {exc.strerror or exc}; check the path and its permissions")
         sys.exit(2)
     except AutomationError as exc:
         _fail(str(exc))

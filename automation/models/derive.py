@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import ipaddress
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from automation.models import design as d
+from automation.models.files import choices
 from automation.models.platforms import ports_for, short_name
 
 if TYPE_CHECKING:
     from automation.models.load import _Builder
+    from automation.models.schema import DnsZone
 
 Net = ipaddress.IPv4Network
 Addr = ipaddress.IPv4Address
@@ -26,6 +30,7 @@ def derive(b: _Builder) -> d.Site | None:
     departments = _departments(b, vlans)
     statics = _statics(b, vlans)  # node -> (vlan id, address) for servers, switches, static PCs
     pcs_vlan = _pc_vlans(b, vlans, departments)
+    _check_loops(b)
     if b.problems:
         # Services do not depend on the switching design: check them too, so every problem shows at once.
         dns = _dns(b, statics)
@@ -36,8 +41,8 @@ def derive(b: _Builder) -> d.Site | None:
     trunks = _trunks(b, members)
     gateways = _gateway_ports(b, vlans, members)
     links = _links(b)
-    _check_overlaps(b, vlans, links)
-    _check_dhcp_room(b, vlans, statics)
+    _check_overlaps(b, vlans)
+    _check_dhcp(b, vlans, statics, pcs_vlan)
     if b.problems:
         return None
     dns = _dns(b, statics)
@@ -132,6 +137,7 @@ def _vlans(b: _Builder) -> dict[int, d.VlanDesign]:
                 "give each VLAN its own name",
             )
         names[v.name] = v.id
+        _check_ios_vlan_name(b, f"{where}.name", v.id, v.name)
         if site.native_vlan and site.native_vlan.id == v.id:
             b.problem(
                 "site.yaml",
@@ -141,11 +147,12 @@ def _vlans(b: _Builder) -> dict[int, d.VlanDesign]:
             )
         for key, node in (("router", v.router), ("dhcp", v.dhcp)):
             if node is not None and b.roles.get(node) != "router":
-                b.problem(
+                b.unknown(
                     "site.yaml",
                     f"{where}.{key}",
+                    node,
                     f"{node!r} is not a router of this site",
-                    f"name one of {sorted(n for n, r in b.roles.items() if r == 'router')}",
+                    f"name one of {b.names('router')}",
                 )
         if v.dhcp and not v.router:
             b.problem(
@@ -159,7 +166,7 @@ def _vlans(b: _Builder) -> dict[int, d.VlanDesign]:
                 "site.yaml", f"{where}.subnet", f"{v.subnet} is too small for a LAN", "use a /29 or larger"
             )
             continue
-        gateway = next(v.subnet.hosts()) if v.router else None
+        gateway = v.subnet.network_address + 1 if v.router else None
         out[v.id] = d.VlanDesign(
             id=v.id,
             name=v.name,
@@ -169,12 +176,52 @@ def _vlans(b: _Builder) -> dict[int, d.VlanDesign]:
             dhcp_server=v.dhcp,
             department=dept_of.get(v.id),
         )
+    if site.native_vlan:
+        native = site.native_vlan
+        _check_ios_vlan_name(b, "native_vlan.name", native.id, native.name)
+        if native.id == 1:
+            b.problem(
+                "site.yaml",
+                "native_vlan.id",
+                "VLAN 1 is already every trunk's native VLAN on IOS",
+                "name an unused VLAN such as 999 to park untagged frames, or remove native_vlan",
+            )
     return out
+
+
+# IOS names these VLANs itself and refuses to rename them or to give their names to others.
+_IOS_VLAN_NAMES = {
+    1: "default",
+    1002: "fddi-default",
+    1003: "token-ring-default",
+    1004: "fddinet-default",
+    1005: "trnet-default",
+}
+
+
+def _check_ios_vlan_name(b: _Builder, where: str, vid: int, name: str) -> None:
+    if vid == 1 and name != "default":
+        b.problem(
+            "site.yaml",
+            where,
+            f"IOS does not rename VLAN 1 (its name is 'default', not {name!r})",
+            "write name: default for VLAN 1, or use another VLAN for this",
+        )
+    elif vid != 1 and name.lower() in _IOS_VLAN_NAMES.values():
+        b.problem(
+            "site.yaml",
+            where,
+            f"{name!r} is the name IOS gives one of its own VLANs",
+            f"choose another name for VLAN {vid}",
+        )
 
 
 def _departments(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, int]:
     out: dict[str, int] = {}
     has_pcs = {pc.department for pc in b.f.topology.pcs}
+    # A PC with a misspelt department is reported as such; its department then lacking PCs is the
+    # same mistake seen from the other side.
+    misspelt = bool(has_pcs - {dep.name for dep in b.f.site.departments} - {None})
     for i, dep in enumerate(b.f.site.departments):
         where = f"departments[{i}]"
         if dep.name in out:
@@ -189,6 +236,14 @@ def _departments(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, int]:
                 f"department {dep.name!r} has no VLAN ({dep.vlan} is not defined)",
                 "add the VLAN under vlans: or use a defined id",
             )
+        if dep.vlan == 1:
+            b.problem(
+                "site.yaml",
+                f"{where}.vlan",
+                f"department {dep.name!r} is on VLAN 1, where every unconfigured port and IOS's own "
+                "control traffic sit",
+                "give the department its own VLAN (e.g. 10)",
+            )
         if dep.vlan in out.values():
             b.problem(
                 "site.yaml",
@@ -196,7 +251,7 @@ def _departments(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, int]:
                 f"VLAN {dep.vlan} already belongs to another department",
                 "give each department its own VLAN",
             )
-        if dep.name not in has_pcs:
+        if dep.name not in has_pcs and not misspelt:
             b.problem(
                 "topology.yaml",
                 "pcs",
@@ -221,11 +276,12 @@ def _pc_vlans(b: _Builder, vlans: dict[int, d.VlanDesign], departments: dict[str
             continue
         if pc.department is not None:
             if pc.department not in departments:
-                b.problem(
+                b.unknown(
                     "topology.yaml",
                     f"{where}.department",
+                    f"department {pc.department}",
                     f"unknown department {pc.department!r}",
-                    f"use one of {sorted(departments)}",
+                    f"use one of {choices(sorted(departments))}",
                 )
                 continue
             vid = departments[pc.department]
@@ -270,21 +326,40 @@ def _check_host_in(b: _Builder, file: str, where: str, address: Addr, vlan: d.Vl
         b.problem(file, where, f"{address} is VLAN {vlan.id}'s gateway", "use another host address")
 
 
+def _vlan_index(vlans: dict[int, d.VlanDesign]) -> Callable[[Addr], d.VlanDesign | None]:
+    """The VLAN whose subnet holds an address, found per prefix length, not by scanning every VLAN."""
+    by_prefix: dict[int, dict[Net, d.VlanDesign]] = {}
+    for vlan in vlans.values():
+        by_prefix.setdefault(vlan.subnet.prefixlen, {}).setdefault(vlan.subnet, vlan)
+    prefixes = sorted(by_prefix, reverse=True)
+
+    def find(address: Addr) -> d.VlanDesign | None:
+        for prefix in prefixes:
+            vlan = by_prefix[prefix].get(Net((address, prefix), strict=False))
+            if vlan is not None:
+                return vlan
+        return None
+
+    return find
+
+
 def _statics(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, tuple[int, Addr]]:
     """Servers, switch management SVIs and static PCs, with the VLAN their address falls in."""
     out: dict[str, tuple[int, Addr]] = {}
     used: dict[Addr, str] = {}
+    vlan_of = _vlan_index(vlans)
+    pcs = {pc.name: (i, pc) for i, pc in enumerate(b.f.topology.pcs)}
     for name, role in b.roles.items():
         if role == "router":
             continue
         if role == "pc":
-            pc = next(p for p in b.f.topology.pcs if p.name == name)
+            i, pc = pcs[name]
             if pc.address is None:
                 continue
-            address, file, where = pc.address, "topology.yaml", f"pcs.{name}.address"
+            address, file, where = pc.address, "topology.yaml", f"pcs[{i}].address"
         else:
             address, file, where = b.address(name), "hosts.yaml", f"{name}.hostname"
-        vlan = next((v for v in vlans.values() if address in v.subnet), None)
+        vlan = vlan_of(address)
         if vlan is None:
             b.problem(
                 file,
@@ -303,7 +378,7 @@ def _statics(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, tuple[int
     for name, role in b.roles.items():
         if role == "router":
             address = b.address(name)
-            owner = next((v for v in vlans.values() if address in v.subnet), None)
+            owner = vlan_of(address)
             if owner is not None:
                 b.problem(
                     "hosts.yaml",
@@ -352,9 +427,7 @@ def _vlan_members(
 def _l2_neighbours(b: _Builder) -> dict[str, list[tuple[str, str, str]]]:
     graph: dict[str, list[tuple[str, str, str]]] = {}
     for (node, iface), (peer, piface) in b.peer.items():
-        if b.roles.get(node) in {"switch", "router"} and b.roles.get(peer) in {"switch", "router"}:
-            if b.roles[node] == "router" and b.roles[peer] == "router":
-                continue  # routed point-to-point link, not part of any VLAN
+        if _is_l2(b, node, peer):  # a routed point-to-point link is part of no VLAN
             graph.setdefault(node, []).append((iface, peer, piface))
     return graph
 
@@ -373,22 +446,68 @@ def _side(graph: dict[str, list[tuple[str, str, str]]], start: str, cut: tuple[s
     return seen
 
 
-def _trunks(b: _Builder, members: dict[int, set[str]]) -> dict[tuple[str, str], tuple[int, ...]]:
-    """Allowed VLANs of every switch-facing cable: a VLAN crosses where it has members on both sides."""
-    graph = _l2_neighbours(b)
-    edges = {tuple(sorted((n, p))) for n, links in graph.items() for _, p, _ in links}
-    components: list[set[str]] = []
-    for node in graph:
-        if not any(node in c for c in components):
-            components.append(_side(graph, node, ("", "")))
-    if len(edges) > len(graph) - len(components):
+def _is_l2(b: _Builder, a: str, z: str) -> bool:
+    """A cable that carries VLANs: between switches, or a switch and a router (not router to router)."""
+    roles = {b.roles.get(a), b.roles.get(z)}
+    return roles <= {"switch", "router"} and roles != {"router"}
+
+
+def _check_loops(b: _Builder) -> None:
+    """Every cable that closes a loop among switches (and routers' trunks), with the loop it closes.
+
+    The lab runs no spanning tree, so one loop floods every broadcast forever.
+    """
+    tree: dict[str, dict[str, int]] = {}  # node -> peer -> index of the cable already joining them
+    root: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while root.setdefault(node, node) != node:
+            root[node] = root[root[node]]
+            node = root[node]
+        return node
+
+    for i, cable in enumerate(b.f.topology.cables):
+        (a, a_if), (z, z_if) = (tuple(end.split(" ")) for end in (cable.a, cable.b))
+        if b.peer.get((a, a_if)) != (z, z_if) or not _is_l2(b, a, z):
+            continue  # not a valid cable (reported already) or not a switched one
+        if find(a) != find(z):
+            root[find(a)] = find(z)
+            tree.setdefault(a, {})[z] = i
+            tree.setdefault(z, {})[a] = i
+            continue
+        if z in tree.get(a, {}):
+            what = f"a second cable between {a} and {z} (the first is cables[{tree[a][z]}]) makes a loop"
+        else:
+            what = f"this cable closes the loop {' - '.join(_tree_path(tree, z, a))} - {z}"
         b.problem(
             "topology.yaml",
-            "cables",
-            "the switched network has a loop",
-            "remove one cable of the loop (the lab runs no spanning tree)",
+            f"cables[{i}]",
+            what,
+            "remove this cable or another of the loop (the lab runs no spanning tree)",
         )
-        return {}
+
+
+def _tree_path(tree: dict[str, dict[str, int]], start: str, goal: str) -> list[str]:
+    """The nodes from start to goal in a forest (breadth first, so no recursion)."""
+    came: dict[str, str] = {start: start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            break
+        for peer in tree.get(node, {}):
+            if peer not in came:
+                came[peer] = node
+                queue.append(peer)
+    path = [goal]
+    while path[-1] != start:
+        path.append(came[path[-1]])
+    return path[::-1]
+
+
+def _trunks(b: _Builder, members: dict[int, set[str]]) -> dict[tuple[str, str], tuple[int, ...]]:
+    """Allowed VLANs of every switch-facing cable: a VLAN crosses where it has members on both sides."""
+    graph = _l2_neighbours(b)  # a forest: _check_loops rejected every loop before
     allowed: dict[tuple[str, str], tuple[int, ...]] = {}
     for node, links in graph.items():
         if b.roles[node] != "switch" and not any(b.roles[p] == "switch" for _, p, _ in links):
@@ -432,17 +551,28 @@ def _links(b: _Builder) -> list[tuple[Net, dict[str, tuple[str, Addr]]]]:
     for i, link in enumerate(b.f.site.links):
         where = f"links[{i}]"
         a, z = link.between
-        if any(b.roles.get(n) != "router" for n in (a, z)):
-            b.problem(
-                "site.yaml", f"{where}.between", f"{a} and {z} must both be routers", "name two routers"
-            )
+        not_routers = [n for n in (a, z) if b.roles.get(n) != "router"]
+        if not_routers:
+            for n in not_routers:
+                b.unknown(
+                    "site.yaml",
+                    f"{where}.between",
+                    n,
+                    f"{n!r} is not a router of this site",
+                    f"name two routers of {b.names('router')}",
+                )
+            continue
+        if a == z:
+            b.problem("site.yaml", f"{where}.between", f"a link from {a} to itself", "name two routers")
             continue
         cable = [(i_, pi) for i_, p, pi in b.links_of(a) if p == z]
         if not cable:
             b.problem("site.yaml", where, f"no cable between {a} and {z}", "cable them in topology.yaml")
             continue
-        hosts = list(link.subnet.hosts()) if link.subnet.prefixlen < 31 else list(link.subnet)
-        if len(hosts) < 2:
+        # The two router addresses, computed: listing a /0's hosts would take 4 billion steps.
+        net = link.subnet
+        first = net.network_address + (0 if net.prefixlen >= 31 else 1)
+        if net.num_addresses < 2 or (net.prefixlen < 31 and net.num_addresses < 4):
             b.problem(
                 "site.yaml",
                 f"{where}.subnet",
@@ -450,45 +580,129 @@ def _links(b: _Builder) -> list[tuple[Net, dict[str, tuple[str, Addr]]]]:
                 "use a /30 or /31",
             )
             continue
+        hosts = [first, first + 1]
         out.append((link.subnet, {a: (cable[0][0], hosts[0]), z: (cable[0][1], hosts[1])}))
     return out
 
 
-def _check_overlaps(
-    b: _Builder, vlans: dict[int, d.VlanDesign], links: list[tuple[Net, dict[str, tuple[str, Addr]]]]
-) -> None:
-    named: list[tuple[str, Net]] = [(f"VLAN {v.id}", v.subnet) for v in vlans.values()]
-    named += [(f"link {'-'.join(ends)}", net) for net, ends in links]
-    named += [(f"{n} loopback", Net(f"{b.address(n)}/32")) for n, r in b.roles.items() if r == "router"]
-    for i, (name_a, net_a) in enumerate(named):
-        for name_b, net_b in named[i + 1 :]:
-            if net_a.overlaps(net_b):
+@dataclass(frozen=True)
+class _Range:
+    label: str
+    net: Net
+    file: str
+    where: str
+    fix: str
+
+
+def _check_overlaps(b: _Builder, vlans: dict[int, d.VlanDesign]) -> None:
+    """Subnets, links and router loopbacks that share addresses, each blamed where it is written.
+
+    One sweep over the ranges sorted by start (not every pair: a site may hold thousands).
+    """
+    subnet_fix = "give every subnet its own address range"
+    ranges = [
+        _Range(f"VLAN {v.id}", v.subnet, "site.yaml", f"vlans[{i}].subnet", subnet_fix)
+        for i, v in enumerate(b.f.site.vlans)
+        if v.id in vlans and vlans[v.id].subnet == v.subnet
+    ]
+    ranges += [
+        _Range(f"link {'-'.join(link.between)}", link.subnet, "site.yaml", f"links[{i}].subnet", subnet_fix)
+        for i, link in enumerate(b.f.site.links)
+    ]
+    ranges += [
+        _Range(
+            f"{n} loopback",
+            Net(b.address(n)),
+            "hosts.yaml",
+            f"{n}.hostname",
+            "give each router its own loopback address (it is also the router's OSPF router-id)",
+        )
+        for n, r in b.roles.items()
+        if r == "router"
+    ]
+    order = {id(r): i for i, r in enumerate(ranges)}
+    widest: _Range | None = None
+    for r in sorted(ranges, key=lambda r: (r.net.network_address, -r.net.num_addresses, order[id(r)])):
+        if widest is not None and r.net.network_address <= widest.net.broadcast_address:
+            first, later = sorted((widest, r), key=lambda x: order[id(x)])
+            # A loopback inside a VLAN is reported by _statics with its own advice.
+            if not (first.label.startswith("VLAN") and later.file == "hosts.yaml"):
                 b.problem(
-                    "site.yaml",
-                    "vlans/links",
-                    f"{name_a} {net_a} overlaps {name_b} {net_b}",
-                    "give every subnet its own address range",
+                    later.file,
+                    later.where,
+                    f"{first.label} {first.net} overlaps {later.label} {later.net}",
+                    later.fix,
                 )
+        if widest is None or r.net.broadcast_address > widest.net.broadcast_address:
+            widest = r
 
 
-def _check_dhcp_room(
-    b: _Builder, vlans: dict[int, d.VlanDesign], statics: dict[str, tuple[int, Addr]]
+def _check_dhcp(
+    b: _Builder,
+    vlans: dict[int, d.VlanDesign],
+    statics: dict[str, tuple[int, Addr]],
+    pcs_vlan: dict[str, int],
 ) -> None:
+    """Each DHCP pool hands out no fixed address and has an address for every PC that asks."""
     reserved = b.f.site.dhcp.reserved_first
+    fixed_in: dict[int, list[tuple[str, Addr]]] = {}
+    for name, (vid, address) in statics.items():
+        fixed_in.setdefault(vid, []).append((name, address))
+    static_pcs = {pc.name for pc in b.f.topology.pcs if pc.address is not None}
+    asking: dict[int, int] = {}
+    for name, vid in pcs_vlan.items():
+        if name not in static_pcs:
+            asking[vid] = asking.get(vid, 0) + 1
+    index = {v.id: i for i, v in reversed(list(enumerate(b.f.site.vlans)))}
     for vid, vlan in vlans.items():
         if not vlan.dhcp_server:
             continue
-        last_reserved = vlan.subnet.network_address + reserved
+        # Integers, not addresses: .reserved_first past the end of a small subnet is no address.
+        first = int(vlan.subnet.network_address) + reserved + 1
+        last = int(vlan.subnet.broadcast_address) - 1
         fixed = [(f"VLAN {vid} gateway", vlan.gateway)] if vlan.gateway else []
-        fixed += [(n, a) for n, (v, a) in statics.items() if v == vid]
+        fixed += fixed_in.get(vid, [])
+        taken = 0
         for name, address in fixed:
-            if address is not None and address > last_reserved:
+            if address is not None and int(address) >= first:
+                taken += 1
                 b.problem(
                     "site.yaml",
                     "dhcp.reserved_first",
                     f"VLAN {vid}'s DHCP pool would hand out {address} ({name})",
                     f"keep static addresses within .1-.{reserved} or raise dhcp.reserved_first",
                 )
+        where = f"vlans[{index[vid]}].subnet"
+        wanted = asking.get(vid, 0)
+        if first > last:
+            b.problem(
+                "site.yaml",
+                where,
+                f"VLAN {vid}'s DHCP pool has no address to hand out: {vlan.subnet} has "
+                f"{vlan.subnet.num_addresses - 2} host addresses and dhcp.reserved_first keeps "
+                f"the first {reserved} out of the pool",
+                f"use a /{_prefix_for(wanted or 1, reserved)} or larger subnet, or lower dhcp.reserved_first",
+            )
+        elif last - first + 1 - taken < wanted:
+            free = last - first + 1 - taken
+            b.problem(
+                "site.yaml",
+                where,
+                f"VLAN {vid}'s DHCP pool has {free} free address(es) "
+                f"({Addr(first)}-{Addr(last)}{f' less {taken} fixed' if taken else ''}) "
+                f"for {wanted} PCs that take their address by DHCP",
+                f"use a /{_prefix_for(wanted + taken, reserved)} or larger subnet, "
+                "or lower dhcp.reserved_first",
+            )
+
+
+def _prefix_for(hosts: int, reserved: int) -> int:
+    """The longest prefix whose subnet holds the reserved addresses, `hosts` more, network and broadcast.
+
+    >>> _prefix_for(6, 9)  # 17 addresses need a /27 (32), a /28 holds 16
+    27
+    """
+    return 32 - (hosts + reserved + 2 - 1).bit_length()
 
 
 # --- devices ----------------------------------------------------------------------------------
@@ -644,11 +858,12 @@ def _switch(
 
 def _server_with(b: _Builder, name: str, service: str, where: str) -> bool:
     if b.roles.get(name) != "server":
-        b.problem(
+        b.unknown(
             "site.yaml",
             where,
+            name,
             f"{name!r} is not a server of this site",
-            f"name one of {sorted(n for n, r in b.roles.items() if r == 'server')}",
+            f"name one of {b.names('server')}",
         )
         return False
     if service not in b.f.hosts[name].data.services:
@@ -684,6 +899,7 @@ def _dns(b: _Builder, statics: dict[str, tuple[int, Addr]]) -> d.DnsDesign | Non
             )
             continue
         seen_zones.add(zone.name)
+        _check_zone_names(b, zi, zone)
         records = [d.DnsRecordDesign(name="ns1", type="A", value=str(address))]
         for ri, r in enumerate(zone.records):
             where = f"dns.zones[{zi}].records[{ri}]"
@@ -714,6 +930,56 @@ def _dns(b: _Builder, statics: dict[str, tuple[int, Addr]]) -> d.DnsDesign | Non
     return d.DnsDesign(server=dns.server, address=address, zones=tuple(zones))
 
 
+def _check_zone_names(b: _Builder, zi: int, zone: DnsZone) -> None:
+    """What BIND refuses to load (or loads wrongly) about the names in one zone.
+
+    A CNAME must be the only record at its name (RFC 1034 3.6.2), so never at the apex, which
+    holds the zone's SOA and NS; ns1 is the zone's name server, made from dns.server.
+    """
+    types: dict[str, list[str]] = {"ns1": ["A"]}
+    seen: set[tuple[str, str, str]] = set()
+    for ri, r in enumerate(zone.records):
+        where = f"dns.zones[{zi}].records[{ri}]"
+        fqdn = zone.name if r.name == "@" else f"{r.name}.{zone.name}"
+        if (r.name, r.type, r.target) in seen:
+            b.problem("site.yaml", where, f"{r.type} record {fqdn} is listed twice", "list it once")
+            continue
+        seen.add((r.name, r.type, r.target))
+        others = types.setdefault(r.name, [])
+        if len(fqdn) > 253:
+            b.problem("site.yaml", f"{where}.name", f"{fqdn} is longer than 253 characters", "shorten it")
+        elif r.name == "ns1" and r.type in {"A", "CNAME"}:
+            b.problem(
+                "site.yaml",
+                f"{where}.name",
+                f"ns1.{zone.name} is the zone's name server, whose address comes from dns.server",
+                "remove this record or give it another name",
+            )
+        elif r.type == "CNAME" and r.name == "@":
+            b.problem(
+                "site.yaml",
+                f"{where}.name",
+                f"a CNAME at the apex of {zone.name}, where the zone's SOA and NS records live",
+                "give '@' an A record instead, or put the CNAME on a name such as www",
+            )
+        elif r.type == "CNAME" and others:
+            b.problem(
+                "site.yaml",
+                f"{where}.type",
+                f"{fqdn} has a CNAME and {'another CNAME' if 'CNAME' in others else 'other records'} "
+                "(a CNAME must be the only record at its name)",
+                "keep either the CNAME or the other records of this name",
+            )
+        elif r.type != "CNAME" and "CNAME" in others:
+            b.problem(
+                "site.yaml",
+                f"{where}.name",
+                f"{fqdn} already has a CNAME, which must be the only record at its name",
+                "keep either the CNAME or the other records of this name",
+            )
+        others.append(r.type)
+
+
 def _a_target(b: _Builder, target: str, statics: dict[str, tuple[int, Addr]], where: str) -> str | None:
     try:
         return str(ipaddress.IPv4Address(target))
@@ -723,12 +989,13 @@ def _a_target(b: _Builder, target: str, statics: dict[str, tuple[int, Addr]], wh
         return str(statics[target][1])
     if b.roles.get(target) == "router":
         return str(b.address(target))
-    b.problem(
-        "site.yaml",
-        f"{where}.target",
-        f"A record target {target!r} points at nothing",
-        "name a server or node of this site, or write an IPv4 address",
-    )
+    if target not in b.bad:
+        b.problem(
+            "site.yaml",
+            f"{where}.target",
+            f"A record target {target!r} points at nothing",
+            "name a server or node of this site, or write an IPv4 address",
+        )
     return None
 
 
@@ -749,6 +1016,7 @@ def _mail(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | 
         return None
     ok = _server_with(b, mail.server, "mail", "mail.server") and mail.server in statics
     names: set[str] = set()
+    seated: dict[str, str] = {}  # PC -> its mail user
     for i, user in enumerate(mail.users):
         if user.name in names:
             b.problem(
@@ -758,10 +1026,26 @@ def _mail(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | 
                 "list each mailbox once",
             )
         names.add(user.name)
-        if user.pc is not None and b.roles.get(user.pc) != "pc":
-            b.problem(
-                "site.yaml", f"mail.users[{i}].pc", f"unknown PC {user.pc!r}", "name a PC from topology.yaml"
+        if user.pc is None:
+            continue
+        if b.roles.get(user.pc) != "pc":
+            b.unknown(
+                "site.yaml",
+                f"mail.users[{i}].pc",
+                user.pc,
+                f"unknown PC {user.pc!r}",
+                "name a PC from topology.yaml",
             )
+        elif user.pc in seated:
+            # A PC shows one mail user (its mail_user); a second would be dropped without a word.
+            b.problem(
+                "site.yaml",
+                f"mail.users[{i}].pc",
+                f"PC {user.pc} already has mail user {seated[user.pc]!r}",
+                "give each PC at most one mail user (users without a PC need no pc:)",
+            )
+        else:
+            seated[user.pc] = user.name
     zone = next((z for z in dns.zones if z.name == mail.domain), None) if dns else None
     mx = next((r for r in zone.records if r.type == "MX" and r.name == "@"), None) if zone else None
     if mx is None:

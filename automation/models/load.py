@@ -9,7 +9,7 @@ from pathlib import Path
 
 from automation.errors import SiteError
 from automation.models import design as d
-from automation.models.files import M, read_yaml, validate_model
+from automation.models.files import SITE_FILES, M, choices, read_yaml, validate_model
 from automation.models.platforms import PLATFORMS, ROLE_PLATFORM, ports_for
 from automation.models.schema import (
     Defaults,
@@ -42,6 +42,12 @@ class _Builder:
     platforms: dict[str, str] = field(default_factory=dict)
     # (node, interface) -> (peer node, peer interface)
     peer: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # node -> [(interface, peer node, peer interface)], the same cables indexed by node
+    cabled: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    # Nodes whose definition was already reported as wrong: a use of one is not a second problem.
+    bad: set[str] = field(default_factory=set)
+    # (file, name) of unknown names already reported: one line per name and file, not per use.
+    unknown_reported: set[tuple[str, str]] = field(default_factory=set)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -56,17 +62,26 @@ class _Builder:
 
     def links_of(self, node: str) -> list[tuple[str, str, str]]:
         """(local interface, peer node, peer interface) for every cable at a node."""
-        return sorted((i, p, pi) for (n, i), (p, pi) in self.peer.items() if n == node)
+        return sorted(self.cabled.get(node, []))
+
+    def unknown(self, file: str, where: str, name: str, what: str, fix: str) -> None:
+        """A reference to a name that is not (validly) defined, reported once per name and file."""
+        if name in self.bad or (file, name) in self.unknown_reported:
+            return
+        self.unknown_reported.add((file, name))
+        self.problem(file, where, what, fix)
+
+    def names(self, role: str) -> str:
+        """The nodes of a role, for a fix that says which names would do (a few, not thousands)."""
+        found = sorted(n for n, r in self.roles.items() if r == role)
+        return choices(found)
 
     # --- nodes -------------------------------------------------------------------------------
 
     def check_nodes(self) -> None:
         for name, host in self.f.hosts.items():
-            if not _valid_node_name(name):
-                self.problem("hosts.yaml", name, "invalid host name", _NODE_NAME_FIX)
-                continue
             role = host.data.role
-            platform = host.platform
+            platform, platform_from = host.platform, "hosts.yaml"
             for group in host.groups:
                 entry = self.f.groups.get(group)
                 if entry is None:
@@ -74,28 +89,33 @@ class _Builder:
                         "hosts.yaml",
                         f"{name}.groups",
                         f"unknown group {group!r}",
-                        f"define it in groups.yaml or use one of {sorted(self.f.groups)}",
+                        f"define it in groups.yaml or use one of {choices(sorted(self.f.groups))}",
                     )
+                    self.bad.add(name)
                     continue
                 role = role or entry.data.role
-                platform = platform or entry.platform
+                if platform is None:
+                    platform, platform_from = entry.platform, "groups.yaml"
             if role is None or platform is None:
+                self.bad.add(name)
                 continue
             if platform not in PLATFORMS:
                 self.problem(
-                    "hosts.yaml" if host.platform else "groups.yaml",
+                    platform_from,
                     f"{name}.platform",
                     f"unknown platform {platform!r}",
                     f"use one of {sorted(PLATFORMS)}",
                 )
+                self.bad.add(name)
                 continue
             if ROLE_PLATFORM[role] != platform:
                 self.problem(
-                    "hosts.yaml",
+                    platform_from,
                     f"{name}.platform",
                     f"a {role} runs {ROLE_PLATFORM[role]}, not {platform}",
                     f"set platform {ROLE_PLATFORM[role]}",
                 )
+                self.bad.add(name)
                 continue
             if role == "server" and not host.data.services:
                 self.problem(
@@ -107,7 +127,7 @@ class _Builder:
             self.roles[name] = role
             self.platforms[name] = platform
         for i, pc in enumerate(self.f.topology.pcs):
-            if pc.name in self.f.hosts or (pc.name in self.roles and self.roles[pc.name] == "pc"):
+            if pc.name in self.f.hosts or self.roles.get(pc.name) == "pc":
                 self.problem(
                     "topology.yaml",
                     f"pcs[{i}].name",
@@ -127,9 +147,10 @@ class _Builder:
                 node, interface = getattr(cable, side).split(" ")
                 where = f"cables[{i}].{side}"
                 if node not in self.roles:
-                    self.problem(
+                    self.unknown(
                         "topology.yaml",
                         where,
+                        node,
                         f"cable to unknown node {node!r}",
                         "use a host from hosts.yaml or a PC from pcs",
                     )
@@ -164,14 +185,22 @@ class _Builder:
                     continue
                 self.peer[ends[0]] = ends[1]
                 self.peer[ends[1]] = ends[0]
+                for (node, iface), (peer, piface) in ((ends[0], ends[1]), (ends[1], ends[0])):
+                    self.cabled.setdefault(node, []).append((iface, peer, piface))
 
 
 def _valid_node_name(name: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,19}", name))
 
 
-def _entries(model: type[M], data: object, path: Path, problems: list[str]) -> dict[str, M]:
-    """A Nornir-style mapping of names to entries, each validated against `model`."""
+def _entries(
+    model: type[M], data: object, path: Path, problems: list[str], named: str | None = None
+) -> dict[str, M]:
+    """A Nornir-style mapping of names to entries, each validated against `model`.
+
+    `named` (e.g. "host") also checks each name, so a bad name is reported with the file's other
+    schema problems, once, before anything refers to it.
+    """
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -179,9 +208,12 @@ def _entries(model: type[M], data: object, path: Path, problems: list[str]) -> d
         return {}
     out: dict[str, M] = {}
     for key, value in data.items():
-        entry = validate_model(model, value, path, problems, (str(key),))
+        if named and not _valid_node_name(key):
+            problems.append(f"{path}: {key}: invalid {named} name {key!r}; {_NODE_NAME_FIX}")
+            continue
+        entry = validate_model(model, value, path, problems, (key,))
         if entry is not None:
-            out[str(key)] = entry
+            out[key] = entry
     return out
 
 
@@ -191,13 +223,16 @@ def load_site(directory: Path | str) -> d.Site:
 
     root = Path(directory)
     problems: list[str] = []
-    if not root.is_dir():
+    try:
+        is_dir = root.is_dir()
+    except OSError as exc:  # e.g. a path too long for the file system
+        raise SiteError(
+            [f"{root}: cannot open the site directory ({exc.strerror}); check the path"]
+        ) from None
+    if not is_dir:
         raise SiteError([f"{root}: no such site directory; pass --site NAME or --inventory DIR"])
-    raw = {
-        name: read_yaml(root / name, problems)
-        for name in ("hosts.yaml", "groups.yaml", "defaults.yaml", "topology.yaml", "site.yaml")
-    }
-    hosts = _entries(HostEntry, raw["hosts.yaml"], root / "hosts.yaml", problems)
+    raw = {name: read_yaml(root / name, problems) for name in SITE_FILES}
+    hosts = _entries(HostEntry, raw["hosts.yaml"], root / "hosts.yaml", problems, named="host")
     groups = _entries(GroupEntry, raw["groups.yaml"], root / "groups.yaml", problems)
     defaults = (
         validate_model(Defaults, raw["defaults.yaml"], root / "defaults.yaml", problems)

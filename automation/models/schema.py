@@ -7,16 +7,114 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-NodeName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,19}$")]
-VlanName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
-DomainName = Annotated[
-    str, StringConstraints(max_length=253, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+from automation.errors import printable
+from automation.models.files import kind_of
+
+# Every error kind raised here has its fix in automation.models.files._KIND_FIX.
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+def _pattern(kind: str, regex: str, what: str, max_length: int) -> Callable[[str], str]:
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if len(value) > max_length or not compiled.fullmatch(value):
+            raise PydanticCustomError(kind, "{value} is not " + what, {"value": _shown(value)})
+        return value
+
+    return check
+
+
+def _one_line(value: str) -> str:
+    if len(value) > 200 or printable(value) != value:
+        raise PydanticCustomError(
+            "one_line", "{value} is not one line of printable text", {"value": _shown(value)}
+        )
+    return value
+
+
+def _not_reserved(vid: int) -> int:
+    # IOS keeps 1002-1005 for FDDI and Token Ring: `vlan 1003` is refused on every switch.
+    if 1002 <= vid <= 1005:
+        raise PydanticCustomError("vlan_reserved", "VLAN {vid} is reserved by IOS (1002-1005)", {"vid": vid})
+    return vid
+
+
+IP = TypeVar("IP", ipaddress.IPv4Address, ipaddress.IPv4Network)
+
+
+def _ipv4(kind: str, parse: type[IP], what: str) -> Callable[[object], IP]:
+    """A validator that reads an address (or network) from text only, with the reason it is wrong."""
+
+    def check(value: object) -> IP:
+        if isinstance(value, parse):
+            return value
+        # An unquoted 3232238090 or a list must not quietly become an address: addresses are text.
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                "ip_text", "an address must be text, not {kind}", {"kind": kind_of(value)}
+            )
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise PydanticCustomError(
+                kind, "{value} is not " + what + " ({reason})", {"value": _shown(value), "reason": str(exc)}
+            ) from None
+
+    return check
+
+
+IPv4Addr = Annotated[
+    ipaddress.IPv4Address, BeforeValidator(_ipv4("ip_address", ipaddress.IPv4Address, "an IPv4 address"))
 ]
-VlanId = Annotated[int, Field(ge=1, le=4094)]
+IPv4Net = Annotated[
+    ipaddress.IPv4Network, BeforeValidator(_ipv4("ip_network", ipaddress.IPv4Network, "an IPv4 network"))
+]
+NodeName = Annotated[
+    StrictStr, AfterValidator(_pattern("node_name", r"[A-Za-z][A-Za-z0-9_-]*", "a valid node name", 20))
+]
+# A reference to a node is checked against the nodes defined, not against the naming rules: a node
+# whose own name is invalid is reported once where it is defined, not again at every use.
+NodeRef = StrictStr
+VlanName = Annotated[
+    StrictStr, AfterValidator(_pattern("vlan_name", r"[A-Za-z0-9_-]+", "a valid VLAN name", 32))
+]
+DomainName = Annotated[
+    StrictStr,
+    AfterValidator(
+        _pattern(
+            "domain_name", r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "a valid domain name", 253
+        )
+    ),
+]
+DnsLabel = Annotated[
+    StrictStr,
+    AfterValidator(_pattern("dns_label", r"@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "a valid record name", 63)),
+]
+OneLine = Annotated[StrictStr, AfterValidator(_one_line)]
+VlanId = Annotated[StrictInt, Field(ge=1, le=4094), AfterValidator(_not_reserved)]
+Port = Annotated[StrictInt, Field(ge=1, le=65535)]
+
+_DNS_TARGET = re.compile(r"@|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?")
 
 
 class Strict(BaseModel):
@@ -32,10 +130,10 @@ class HostData(Strict):
 
 
 class HostEntry(Strict):
-    hostname: ipaddress.IPv4Address
-    groups: list[str] = Field(min_length=1)
-    platform: str | None = None
-    port: int | None = Field(default=None, ge=1, le=65535)
+    hostname: IPv4Addr
+    groups: list[StrictStr] = Field(min_length=1)
+    platform: StrictStr | None = None
+    port: Port | None = None
     data: HostData = HostData()
 
 
@@ -44,13 +142,13 @@ class GroupData(Strict):
 
 
 class GroupEntry(Strict):
-    platform: str
+    platform: StrictStr
     data: GroupData
-    port: int | None = Field(default=None, ge=1, le=65535)
+    port: Port | None = None
 
 
 class Defaults(Strict):
-    port: int = Field(default=22, ge=1, le=65535)
+    port: Port = 22
     connection_options: dict[str, dict[str, object]] = {}
 
 
@@ -61,14 +159,14 @@ _END = re.compile(r"^(\S+)\s+(\S+)$")
 
 class Pc(Strict):
     name: NodeName
-    department: str | None = None
+    department: StrictStr | None = None
     vlan: VlanId | None = None
-    address: ipaddress.IPv4Address | None = None
+    address: IPv4Addr | None = None
 
 
 class Cable(Strict):
-    a: str
-    b: str
+    a: StrictStr
+    b: StrictStr
 
     @field_validator("a", "b")
     @classmethod
@@ -89,9 +187,9 @@ class Topology(Strict):
 class Vlan(Strict):
     id: VlanId
     name: VlanName
-    subnet: ipaddress.IPv4Network
-    router: NodeName | None = None
-    dhcp: NodeName | None = None
+    subnet: IPv4Net
+    router: NodeRef | None = None
+    dhcp: NodeRef | None = None
 
 
 class NativeVlan(Strict):
@@ -100,30 +198,57 @@ class NativeVlan(Strict):
 
 
 class Department(Strict):
-    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9 _-]{0,31}$")]
+    name: Annotated[
+        StrictStr,
+        AfterValidator(
+            _pattern("department_name", r"[A-Za-z][A-Za-z0-9 _-]*", "a valid department name", 32)
+        ),
+    ]
     vlan: VlanId
 
 
 class Link(Strict):
-    subnet: ipaddress.IPv4Network
-    between: list[NodeName] = Field(min_length=2, max_length=2)
+    subnet: IPv4Net
+    between: list[NodeRef] = Field(min_length=2, max_length=2)
 
 
 class Ospf(Strict):
-    process: int = Field(default=1, ge=1, le=65535)
-    area: int = Field(default=0, ge=0)
+    process: Annotated[StrictInt, Field(ge=1, le=65535)] = 1
+    area: Annotated[StrictInt, Field(ge=0, le=4_294_967_295)] = 0  # 32 bits, as IOS writes area 0.0.0.0
 
 
 class Dhcp(Strict):
-    reserved_first: int = Field(default=9, ge=1, le=200)
-    lease_days: int = Field(default=1, ge=1, le=365)
+    reserved_first: Annotated[StrictInt, Field(ge=1, le=200)] = 9
+    lease_days: Annotated[StrictInt, Field(ge=1, le=365)] = 1
 
 
 class DnsRecord(Strict):
-    name: Annotated[str, StringConstraints(pattern=r"^(@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$")]
+    name: DnsLabel
     type: Literal["A", "MX", "CNAME"]
-    target: str
-    priority: int | None = Field(default=None, ge=0, le=65535)
+    target: StrictStr
+    priority: Annotated[StrictInt, Field(ge=0, le=65535)] | None = None
+
+    @field_validator("target")
+    @classmethod
+    def _target_form(cls, value: str, info: ValidationInfo) -> str:
+        # An A record names a node or an address (checked against the site later); an MX or
+        # CNAME target is a host name, which BIND refuses in any other form.
+        if info.data.get("type") in {"MX", "CNAME"} and (
+            len(value) > 253 or not _DNS_TARGET.fullmatch(value)
+        ):
+            raise PydanticCustomError(
+                "dns_target", "{value} is not a valid host name for this record", {"value": _shown(value)}
+            )
+        return value
+
+    @field_validator("priority")
+    @classmethod
+    def _mx_only(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("type", "MX") != "MX":
+            raise PydanticCustomError(
+                "mx_only", "{type} records have no priority", {"type": info.data.get("type")}
+            )
+        return value
 
 
 class DnsZone(Strict):
@@ -132,30 +257,35 @@ class DnsZone(Strict):
 
 
 class Dns(Strict):
-    server: NodeName
+    server: NodeRef
     zones: list[DnsZone] = Field(min_length=1)
 
 
 class MailUser(Strict):
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9._-]{0,31}$")]
-    pc: NodeName | None = None
+    name: Annotated[
+        StrictStr,
+        AfterValidator(_pattern("mail_user", r"[a-z][a-z0-9._-]*", "a valid mailbox name", 32)),
+    ]
+    pc: NodeRef | None = None
 
 
 class Mail(Strict):
     domain: DomainName
-    server: NodeName
+    server: NodeRef
     users: list[MailUser] = Field(min_length=1)
 
 
 class Web(Strict):
-    server: NodeName
+    server: NodeRef
     hostname: DomainName
-    title: str = "Welcome"
+    title: OneLine = "Welcome"
 
 
 class SiteFile(Strict):
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
-    description: str = ""
+    name: Annotated[
+        StrictStr, AfterValidator(_pattern("site_name", r"[a-z][a-z0-9_-]*", "a valid site name", 32))
+    ]
+    description: OneLine = ""
     domain: DomainName
     vlans: list[Vlan] = Field(min_length=1)
     native_vlan: NativeVlan | None = None

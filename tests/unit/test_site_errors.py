@@ -44,8 +44,11 @@ def test_broken_site_is_rejected_with_a_clear_message(case: Path, tmp_path: Path
     with pytest.raises(SiteError) as info:
         load_site(site_dir)
     text = "\n".join(info.value.problems)
-    for expected in yaml.safe_load(case.read_text())["expect"]:
+    spec = yaml.safe_load(case.read_text())
+    for expected in spec["expect"]:
         assert expected in text
+    if "problems" in spec:  # one mistake, one line: no follow-on errors from the same cause
+        assert info.value.total == spec["problems"], text
     # Every line names a file of the site, so the user knows where to look.
     for line in info.value.problems:
         assert str(site_dir) in line, line
@@ -53,6 +56,13 @@ def test_broken_site_is_rejected_with_a_clear_message(case: Path, tmp_path: Path
 
 def test_there_are_at_least_fifteen_broken_variants() -> None:
     assert len(CASES) >= 15
+
+
+def test_every_variant_says_what_it_breaks() -> None:
+    for case in CASES:
+        spec = yaml.safe_load(case.read_text())
+        assert set(spec) <= {"description", "site", "edits", "expect", "problems"}, case.name
+        assert spec["description"] and spec["expect"], case.name
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
