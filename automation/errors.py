@@ -65,7 +65,7 @@ def summarize(problems: list[str]) -> tuple[list[str], int]:
     >>> same = [f"a.yaml: x[{i}]: bad; fix it" for i in range(8)]
     >>> lines, total = summarize([*same, same[0], "a.yaml: y: bad; fix it"])
     >>> total, len(lines), lines[-1]
-    (9, 6, 'a.yaml: and 4 more like this; fix it')
+    (9, 6, 'a.yaml: and 4 more like this; fix them the same way')
     """
     unique = list(dict.fromkeys(shorten(printable(p)) for p in problems))
     counts: dict[tuple[str, str], int] = {}
@@ -83,8 +83,7 @@ def summarize(problems: list[str]) -> tuple[list[str], int]:
         shown.append(problem)
         represented += 1
         if seen[cause] == PER_CAUSE and counts[cause] > PER_CAUSE:
-            fix = problem.rsplit("; ", 1)[-1]
-            shown.append(f"{cause[0]}: and {counts[cause] - PER_CAUSE} more like this; {fix}")
+            shown.append(f"{cause[0]}: and {counts[cause] - PER_CAUSE} more like this; fix them the same way")
             represented += counts[cause] - PER_CAUSE
     if represented < len(unique):
         shown.append(

@@ -194,7 +194,7 @@ def read_bytes(path: Path, problems: list[str]) -> bytes | None:
 
 def _too_big(path: Path, size: int) -> str:
     return (
-        f"{path}: file is {size / 1e6:.1f} MB ({size} bytes), above the {MAX_FILE_BYTES / 1e6:g} MB "
+        f"{path}: file is {size / 1e6:.2f} MB ({size} bytes), above the {MAX_FILE_BYTES / 1e6:g} MB "
         f"limit for an inventory file; split the site or remove what does not belong in it"
     )
 
