@@ -78,9 +78,22 @@ class NamespaceRunner:
             "automation.checks.probe",
             kind,
         ]
-        proc = subprocess.run(
-            argv, input=json.dumps(args), capture_output=True, text=True, timeout=PROBE_TIMEOUT, env=self._env
-        )
+        try:
+            proc = subprocess.run(
+                argv,
+                input=json.dumps(args),
+                capture_output=True,
+                text=True,
+                timeout=PROBE_TIMEOUT,
+                env=self._env,
+            )
+        except FileNotFoundError:
+            return {
+                "error": f"{host}: `ip` is not installed here; cannot enter its namespace",
+                "unreachable": True,
+            }
+        except subprocess.TimeoutExpired:
+            return {"error": f"{host}: no answer within {PROBE_TIMEOUT:.0f} s"}
         return _answer(proc.stdout, proc.stderr, proc.returncode)
 
     def close(self) -> None:
