@@ -289,9 +289,10 @@ def _pc_vlans(b: _Builder, vlans: dict[int, d.VlanDesign], departments: dict[str
             assert pc.vlan is not None
             vid = pc.vlan
         if vid not in vlans:
-            b.problem(
-                "topology.yaml", f"{where}.vlan", f"VLAN {vid} is not defined", "define it in site.yaml"
-            )
+            if pc.department is None:  # else reported once, at the department
+                b.problem(
+                    "topology.yaml", f"{where}.vlan", f"VLAN {vid} is not defined", "define it in site.yaml"
+                )
             continue
         vlan = vlans[vid]
         if pc.address is None and vlan.dhcp_server is None:
@@ -1010,6 +1011,16 @@ def _lookup_a(dns: d.DnsDesign | None, fqdn: str) -> str | None:
     return None
 
 
+def _written(b: _Builder, fqdn: str, rtype: str) -> bool:
+    """Whether site.yaml has a record of this type and name (whether or not it passed its checks)."""
+    dns = b.f.site.dns
+    return dns is not None and any(
+        r.type == rtype and (zone.name if r.name == "@" else f"{r.name}.{zone.name}") == fqdn
+        for zone in dns.zones
+        for r in zone.records
+    )
+
+
 def _mail(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | None) -> d.MailDesign | None:
     mail = b.f.site.mail
     if mail is None:
@@ -1048,6 +1059,8 @@ def _mail(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | 
             seated[user.pc] = user.name
     zone = next((z for z in dns.zones if z.name == mail.domain), None) if dns else None
     mx = next((r for r in zone.records if r.type == "MX" and r.name == "@"), None) if zone else None
+    if mx is None and _written(b, mail.domain, "MX"):
+        return None  # the MX is written but was rejected, and that was reported
     if mx is None:
         b.problem(
             "site.yaml",
@@ -1057,7 +1070,8 @@ def _mail(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | 
         )
         return None
     hostname = mx.value.rstrip(".")
-    if ok and _lookup_a(dns, hostname) != str(statics[mail.server][1]):
+    found = _lookup_a(dns, hostname)
+    if ok and found != str(statics[mail.server][1]) and (found or not _written(b, hostname, "A")):
         b.problem(
             "site.yaml",
             "dns.zones",
@@ -1081,7 +1095,10 @@ def _web(b: _Builder, statics: dict[str, tuple[int, Addr]], dns: d.DnsDesign | N
         return None
     if not _server_with(b, web.server, "web", "web.server") or web.server not in statics:
         return None
-    if _lookup_a(dns, web.hostname) != str(statics[web.server][1]):
+    found = _lookup_a(dns, web.hostname)
+    if found is None and _written(b, web.hostname, "A"):
+        return None  # its A record is written but was rejected, and that was reported
+    if found != str(statics[web.server][1]):
         b.problem(
             "site.yaml",
             "web.hostname",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import doctest
 import html
 import ipaddress
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+from automation import errors
 from automation.inventory import PROJECT_INVENTORY
-from automation.models import Site, load_site
+from automation.models import Site, derive, files, load_site
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +106,10 @@ def test_diagram_shows_every_node_vlan_and_service(mastertech: Site, tmp_path: P
     for vlan in mastertech.vlans:
         assert str(vlan.subnet) in text
     assert "mail.mt.com" in text and "www.mastertech.com" in text
+
+
+@pytest.mark.parametrize("module", [errors, derive, files])
+def test_docstring_examples_of_site_helpers(module: ModuleType) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from test_site_files import run_render
 
 from automation.errors import SiteError
 from automation.inventory import PROJECT_INVENTORY
 from automation.models import load_site
 
 CASES = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
-MASTERTECH_CLI = Path(sys.executable).parent / "mastertech"
 
 
 def make_variant(case: Path, root: Path) -> Path:
@@ -86,23 +83,8 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_cli_exits_2_with_error_lines_and_no_traceback(case: Path, tmp_path: Path) -> None:
     site_dir = make_variant(case, tmp_path / "inv")
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            str(MASTERTECH_CLI),
-            "render",
-            "--inventory",
-            str(site_dir.parent),
-            "--site",
-            site_dir.name,
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert "error: " in proc.stderr
+    returncode, stderr = run_render(str(site_dir.parent), site_dir.name, out)
+    assert returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert "error: " in stderr
     assert not out.exists(), "nothing may be written for a bad site"
