@@ -166,6 +166,8 @@ def _vlans(b: _Builder) -> dict[int, d.VlanDesign]:
                 "site.yaml", f"{where}.subnet", f"{v.subnet} is too small for a LAN", "use a /29 or larger"
             )
             continue
+        if not _check_unicast(b, "site.yaml", f"{where}.subnet", v.subnet):
+            continue
         gateway = v.subnet.network_address + 1 if v.router else None
         out[v.id] = d.VlanDesign(
             id=v.id,
@@ -214,6 +216,29 @@ def _check_ios_vlan_name(b: _Builder, where: str, vid: int, name: str) -> None:
             f"{name!r} is the name IOS gives one of its own VLANs",
             f"choose another name for VLAN {vid}",
         )
+
+
+# Address space IOS refuses on an interface ("Not a valid host address"), and why.
+_NOT_UNICAST: tuple[tuple[Net, str], ...] = (
+    (Net("0.0.0.0/8"), "'this network' (0.0.0.0/8)"),
+    (Net("127.0.0.0/8"), "loopback (127.0.0.0/8)"),
+    (Net("224.0.0.0/4"), "multicast (224.0.0.0/4)"),
+    (Net("240.0.0.0/4"), "reserved (240.0.0.0/4)"),
+)
+
+
+def _check_unicast(b: _Builder, file: str, where: str, net: Net) -> bool:
+    """Whether a subnet or router address is unicast space IOS accepts; else a problem."""
+    for space, what in _NOT_UNICAST:
+        if net.overlaps(space):
+            b.problem(
+                file,
+                where,
+                f"{net} lies in {what} address space, which IOS refuses on an interface",
+                "use private unicast space: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+            )
+            return False
+    return True
 
 
 def _departments(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, int]:
@@ -380,6 +405,8 @@ def _statics(b: _Builder, vlans: dict[int, d.VlanDesign]) -> dict[str, tuple[int
         if role == "router":
             address = b.address(name)
             owner = vlan_of(address)
+            if not _check_unicast(b, "hosts.yaml", f"{name}.hostname", Net(address)):
+                continue
             if owner is not None:
                 b.problem(
                     "hosts.yaml",
@@ -552,6 +579,8 @@ def _links(b: _Builder) -> list[tuple[Net, dict[str, tuple[str, Addr]]]]:
     for i, link in enumerate(b.f.site.links):
         where = f"links[{i}]"
         a, z = link.between
+        if not _check_unicast(b, "site.yaml", f"{where}.subnet", link.subnet):
+            continue
         not_routers = [n for n in (a, z) if b.roles.get(n) != "router"]
         if not_routers:
             for n in not_routers:
