@@ -14,7 +14,7 @@ import unicodedata
 # into every host); a few of each kind and a bounded total keep the first real cause visible.
 PER_CAUSE = 5
 MAX_LINES = 40
-MAX_LINE_CHARS = 400
+MAX_LINE_CHARS = 1000  # a problem line with a long path and a long fix stays whole
 
 # Characters that would move the cursor, recolour the terminal, reorder text (bidi overrides)
 # or hide themselves when a line is printed; input values are echoed with these escaped.

@@ -260,6 +260,9 @@ def read_yaml(path: Path, problems: list[str]) -> Any:
     except yaml.YAMLError as exc:
         problems.append(f"{path}: not valid YAML ({shorten(str(exc), 200)}); fix the syntax")
         return None
+    except RecursionError:  # _check_shape bounds the depth; this is the last line of defence
+        problems.append(f"{path}: nested too deeply to read; flatten it")
+        return None
     except (ValueError, OverflowError) as exc:
         # The YAML is well formed but a value cannot be built, e.g. the date 2001-02-30.
         problems.append(f"{path}: a value cannot be read ({exc}); quote it if it is text")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_site_files import run_render
 
-from automation.errors import MAX_LINES, PER_CAUSE, SiteError, printable, summarize
+from automation.errors import MAX_LINE_CHARS, MAX_LINES, PER_CAUSE, SiteError, printable, summarize
 from automation.inventory import PROJECT_INVENTORY
 from automation.models import load_site
 from automation.models.files import MAX_FILE_BYTES
@@ -67,7 +67,7 @@ def test_the_total_printed_is_bounded_across_causes() -> None:
 
 def test_long_lines_are_shortened_and_control_characters_escaped() -> None:
     lines, _ = summarize([f"/s/site.yaml: name: {'x' * 100_000}\x1b[2J\u202e; fix it"])
-    assert len(lines[0]) <= 400
+    assert len(lines[0]) <= MAX_LINE_CHARS
     assert "\x1b" not in lines[0] and "\u202e" not in lines[0]
     assert "\\x1b[2J\\u202e; fix it" in lines[0]
 
@@ -179,5 +179,5 @@ def test_a_huge_name_is_shortened_in_the_message(tmp_path: Path) -> None:
     topology.write_text(topology.read_text().replace("department: Backend}", f"department: {name}}}", 1))
     with pytest.raises(SiteError) as info:
         load_site(site)
-    assert all(len(line) <= 400 for line in info.value.problems)
+    assert all(len(line) <= MAX_LINE_CHARS for line in info.value.problems)
     assert "characters cut" in info.value.problems[0]
