@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import ConfigOnlyDataPlane, DataPlane
 from automation.emulator.interfaces import Kind
+from automation.emulator.login import LoginGuard, LoginPolicy
 from automation.emulator.render import render_body, render_running
 from automation.emulator.secret import verify_type9
 
@@ -30,6 +31,20 @@ log = logging.getLogger(__name__)
 
 NVRAM_SIZE = 262144
 APPLY_DEBOUNCE = 0.3  # seconds of quiet before a change reaches the data plane
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` atomically with a file that is 0600 from the moment it exists."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def ios_time(when: datetime) -> str:
@@ -72,6 +87,7 @@ class DeviceSpec:
     port: int = 0
     day0_config: str | None = None
     dataplane: DataPlane | None = field(default=None, repr=False)
+    login_policy: LoginPolicy | None = None  # None: IOS-like defaults (see login.py)
 
 
 class Device:
@@ -90,7 +106,9 @@ class Device:
         self._dirty = False
         self._kick = asyncio.Event()
         self._apply_task: asyncio.Task[None] | None = None
-        spec.state_dir.mkdir(parents=True, exist_ok=True)
+        self.login = LoginGuard(spec.login_policy)
+        # The state holds the host key and configs with secret hashes: private from the start.
+        spec.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     # --- files --------------------------------------------------------------------------------
 
@@ -105,9 +123,7 @@ class Device:
             return None
 
     def _write_atomic(self, path: Path, text: str) -> None:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text)
-        os.replace(tmp, path)
+        write_private(path, text.encode())
 
     def save(self, user: str) -> None:
         """`write memory`: the running config becomes the startup config, on disk."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
+from automation.emulator.device import write_private
 from automation.emulator.session import Session
 
 if TYPE_CHECKING:
@@ -26,26 +27,28 @@ KEY_FILE = "ssh_host_ed25519_key"
 
 
 def load_host_key(state_dir: Path) -> asyncssh.SSHKey:
-    """The device's persistent host key, created on first use (clients pin it)."""
+    """The device's persistent host key, created on first use (clients pin it), mode 0600."""
     path = state_dir / KEY_FILE
     if path.exists():
         return asyncssh.read_private_key(str(path))
     key = asyncssh.generate_private_key("ssh-ed25519")
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(key.export_private_key())
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    write_private(path, key.export_private_key())
     return key
 
 
 class DeviceSSHServer(asyncssh.SSHServer):
-    """Authentication against the device's `username` lines; `none` is always refused."""
+    """Authentication against the device's `username` lines; `none` is always refused.
+
+    Failed logins feed the device's `LoginGuard`: a connection is dropped after
+    `per_connection` failures, and during quiet mode (`login block-for`) every login is refused.
+    """
 
     def __init__(self, device: Device) -> None:
         self.device = device
         self.privilege = 1
         self.username = ""
         self.peer = "?"
+        self.failures = 0
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername")
@@ -57,7 +60,19 @@ class DeviceSSHServer(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         self.username = username
+        self._refuse_if_quiet()
         return True
+
+    def _refuse_if_quiet(self) -> None:
+        left = self.device.login.quiet_for()
+        if left > 0:
+            log.warning(
+                "%s: login from %s refused: quiet mode for %.0f more seconds",
+                self.device.config.hostname, self.peer, left,
+            )  # fmt: skip
+            raise asyncssh.DisconnectError(
+                asyncssh.DISC_HOST_NOT_ALLOWED_TO_CONNECT, "Login blocked: too many failed logins"
+            )
 
     def password_auth_supported(self) -> bool:
         return True
@@ -78,12 +93,23 @@ class DeviceSSHServer(asyncssh.SSHServer):
         return len(responses) == 1 and self._check(username, responses[0])
 
     def _check(self, username: str, password: str) -> bool:
+        self._refuse_if_quiet()
         level = self.device.authenticate(username, password)
-        if level is None:
-            log.info("%s: failed login for %s from %s", self.device.config.hostname, username, self.peer)
-            return False
-        self.privilege = level
-        return True
+        if level is not None:
+            self.privilege = level
+            return True
+        hostname = self.device.config.hostname
+        log.info("%s: failed login for %s from %s", hostname, username, self.peer)
+        self.failures += 1
+        guard = self.device.login
+        if guard.failed():
+            log.warning(
+                "%s: %d failed logins within %.0f s; refusing logins for %.0f s",
+                hostname, guard.policy.attempts, guard.policy.within, guard.policy.block_for,
+            )  # fmt: skip
+        if self.failures >= guard.policy.per_connection:
+            raise asyncssh.PermissionDenied("Too many authentication failures")
+        return False
 
     def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
         return VtySession(self.device, self.username, self.privilege)

@@ -19,6 +19,7 @@ from automation.emulator.dataplane import (
     Route,
 )
 from automation.emulator.device import DeviceSpec, day0_config
+from automation.emulator.login import LoginPolicy
 
 USER = "admin"
 PASSWORD = "Adm1n-pw"
@@ -76,12 +77,30 @@ class StubbedLabPlane(ConfigOnlyDataPlane):
         ]
 
 
+# The shared devices take any number of wrong passwords (tests of other things guess on purpose);
+# tests of `login block-for` pass their own small policy.
+LENIENT_LOGIN = LoginPolicy(attempts=100_000, within=1.0, block_for=0.0, per_connection=3)
+
+
 def device_spec(
-    tmp: Path, hostname: str, kind: str, *, dataplane: object | None = None, extra: str = ""
+    tmp: Path,
+    hostname: str,
+    kind: str,
+    *,
+    dataplane: object | None = None,
+    extra: str = "",
+    login_policy: LoginPolicy = LENIENT_LOGIN,
 ) -> DeviceSpec:
     day0 = day0_config(hostname, USER, PASSWORD, enable_secret=SECRET, domain_name="mt.com")
     day0 = day0.replace("end\n", f"username {OPERATOR} secret {OPERATOR_PASSWORD}\n{extra}end\n")
-    return DeviceSpec(hostname, kind, tmp / hostname, day0_config=day0, dataplane=dataplane)  # type: ignore[arg-type]
+    return DeviceSpec(
+        hostname,
+        kind,
+        tmp / hostname,
+        day0_config=day0,
+        dataplane=dataplane,
+        login_policy=login_policy,  # type: ignore[arg-type]
+    )
 
 
 class RawShell:
