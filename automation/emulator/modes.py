@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# IOS (ARPANET rules): a letter first, a letter or digit last, letters, digits and hyphens between,
+# 63 characters at most.
+_HOSTNAME = re.compile(r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+HOSTNAME_ERROR = "% Hostname contains one or more illegal characters.\n"
+
+
+def valid_hostname(name: str) -> bool:
+    """Whether IOS takes `name` as a hostname.
+
+    >>> [valid_hostname(n) for n in ("R1", "core-sw-01", "R1;x", "1R", "R-", "a" * 64)]
+    [True, True, False, False, False, False]
+    """
+    return _HOSTNAME.fullmatch(name) is not None
 
 
 @dataclass(frozen=True)

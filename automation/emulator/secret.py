@@ -1,7 +1,8 @@
 """Password hashing as IOS prints it: type 9 (scrypt) secrets and type 7 obfuscated passwords.
 
-Salts are derived from the name and the password so that re-entering the same `username ... secret`
-line leaves the running config unchanged; idempotent config pushes depend on that.
+Every new hash gets a random salt, as on IOS, so equal passwords on two devices (or two users)
+never print the same hash. Re-entering a clear-text secret that the stored hash already verifies
+keeps the stored hash (`keep_or_hash`): idempotent config pushes depend on that.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import secrets
 
 _STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _CISCO = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -29,11 +31,25 @@ def _scrypt(password: str, salt: str) -> str:
     return _b64(digest)
 
 
-def type9(password: str, context: str) -> str:
-    """`$9$salt$hash` for `password`; `context` (e.g. the user name) seeds the stable salt."""
-    seed = hmac.new(context.encode(), password.encode(), hashlib.sha256).digest()
-    salt = _b64(seed)[:14]
+SALT_LENGTH = 14
+
+
+def new_salt() -> str:
+    """A random 14-character salt in Cisco's base64 alphabet, like IOS's."""
+    return "".join(secrets.choice(_CISCO) for _ in range(SALT_LENGTH))
+
+
+def type9(password: str, salt: str | None = None) -> str:
+    """`$9$salt$hash` for `password`, with a fresh random salt unless one is given."""
+    salt = new_salt() if salt is None else salt
     return f"$9${salt}${_scrypt(password, salt)}"
+
+
+def keep_or_hash(password: str, current: str | None) -> str:
+    """`current` if it already is the hash of `password`, else a new type 9 hash (random salt)."""
+    if current is not None and verify_type9(password, current):
+        return current
+    return type9(password)
 
 
 def verify_type9(password: str, hashed: str) -> bool:

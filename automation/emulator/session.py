@@ -34,6 +34,7 @@ ERROR_MARKERS = (
     "% Ambiguous command",
     "Bad mask",
     "overlaps with",
+    "% Hostname contains",
 )
 
 
@@ -334,7 +335,8 @@ class Session:
         if pipe is not None:
             parsed = parse_filter(pipe)
             if isinstance(parsed, int):
-                caret = " " * (len(self.prompt) + offset + len(command) + 1 + parsed)
+                # `parsed` counts from just after the `|`, which is two characters past `command`.
+                caret = " " * (len(self.prompt) + offset + len(command) + 2 + parsed)
                 self.out(f"{caret}^\n% Invalid input detected at '^' marker.\n\n")
                 return
             flt = parsed
@@ -347,7 +349,7 @@ class Session:
             await self._guarded(result, command, offset)
         finally:
             self._capture = previous
-        self.out(flt.apply("".join(captured)))
+        self.out(await flt.run("".join(captured)))
 
     async def _guarded(self, matched: Matched, line: str, offset: int = 0) -> None:
         try:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 # What IOS prints when it refuses a line, matched as the whole line so the report can quote it.
 IOS_ERROR = (
     r"^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Error|Bad mask).*$"
+    r"|^\s*% ?Hostname contains one or more illegal characters.*$"
     r"|^Command rejected.*$|^.*overlaps with.*$"
 )
 _NETMIKO_REJECT = re.compile(r"at command: (?P<cmd>.*?), matched error: (?P<err>.*)", re.S)

@@ -15,8 +15,9 @@ from automation.emulator.config import (
     User,
 )
 from automation.emulator.interfaces import InterfaceName
+from automation.emulator.modes import HOSTNAME_ERROR, valid_hostname
 from automation.emulator.parser import Args, Command
-from automation.emulator.secret import decode_type7, type9
+from automation.emulator.secret import decode_type7, keep_or_hash
 from automation.emulator.session import Reject, Session
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -48,6 +49,8 @@ def _iface(s: Session) -> Interface:
 
 
 async def hostname(s: Session, a: Args) -> None:
+    if not a.negated and not valid_hostname(a["name"]):
+        raise Reject(message=HOSTNAME_ERROR)
     s.device.config.hostname = (
         ("Router" if s.device.kind == "router" else "Switch") if a.negated else a["name"]
     )
@@ -84,7 +87,8 @@ async def username(s: Session, a: Args) -> None:
         if kind == 9:
             user.secret_hash = a["secret"]
         elif kind == 0:
-            user.secret_hash = type9(a["secret"], name)
+            previous = cfg.users.get(name)
+            user.secret_hash = keep_or_hash(a["secret"], previous.secret_hash if previous else None)
         else:
             raise Reject("invalid", 4 if "level" in a else 2)
     elif a.has("password"):
@@ -102,7 +106,7 @@ async def enable_secret(s: Session, a: Args) -> None:
     if kind == 9:
         cfg.enable_secret_hash = a["secret"]
     elif kind == 0:
-        cfg.enable_secret_hash = type9(a["secret"], "enable")
+        cfg.enable_secret_hash = keep_or_hash(a["secret"], cfg.enable_secret_hash)
     else:
         raise Reject("invalid", 2)
 
