@@ -325,7 +325,7 @@ _KIND_FIX = {
     "department_name": "use a name of letters, digits, spaces, '_' and '-' that starts with a letter",
     "site_name": "use lower-case letters, digits, '_' and '-', starting with a letter",
     "mail_user": "use a lower-case mailbox name such as alice (letters, digits, '.', '_', '-')",
-    "one_line": "write one line of printable text (at most 200 characters)",
+    "one_line": "write one line of printable text (at most 1000 characters)",
     "vlan_reserved": "use a VLAN id from 1 to 4094 other than 1002-1005 (IOS reserves them)",
     "mx_only": "remove priority: (only MX records have one) or make it an MX record",
     "ip_text": "write the address as text in dotted form, such as 192.168.10.20",

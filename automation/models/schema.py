@@ -45,7 +45,7 @@ def _pattern(kind: str, regex: str, what: str, max_length: int) -> Callable[[str
 
 
 def _one_line(value: str) -> str:
-    if len(value) > 200 or printable(value) != value:
+    if len(value) > 1000 or printable(value) != value:
         raise PydanticCustomError(
             "one_line", "{value} is not one line of printable text", {"value": _shown(value)}
         )
