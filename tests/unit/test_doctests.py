@@ -13,6 +13,9 @@ MODULES = [
     "automation.render.environment",
     "automation.drift.scope",
     "automation.checks.verify",
+    "automation.errors",
+    "automation.models.derive",
+    "automation.ansible",
 ]
 
 
