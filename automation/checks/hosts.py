@@ -131,7 +131,7 @@ class SshRunner:
             return self._clients[host]
         endpoint = self.endpoints.get(host)
         if endpoint is None:
-            self._failed[host] = f"{host}: no SSH endpoint for it on this target"
+            self._failed[host] = f"{host}: no SSH endpoint on this target; give it one in an endpoints file"
             return self._failed[host]
         client = paramiko.SSHClient()
         client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
