@@ -208,8 +208,8 @@ def export_inventory(
 def _server_vars() -> dict[str, Any]:
     return {
         "ansible_connection": "ssh",
-        "ansible_user": "root",
-        "ansible_password": SECRET % "device_password",
+        "ansible_user": SECRET % "server_username",
+        "ansible_password": SECRET % "server_password",
         "ansible_python_interpreter": "/usr/bin/python3",
         # Lab nodes get fresh host keys whenever they are rebuilt on the same loopback port.
         "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
@@ -226,7 +226,7 @@ def _ios_vars() -> dict[str, Any]:
         "ansible_password": SECRET % "device_password",
         "ansible_become": True,
         "ansible_become_method": "enable",
-        "ansible_become_password": SECRET % "device_password",
+        "ansible_become_password": SECRET % "enable_secret",
     }
 
 

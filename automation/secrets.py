@@ -176,6 +176,20 @@ def server_credentials(generate: bool = True) -> Credentials:
     return Credentials(username, value, source)
 
 
+def linux_lab_credentials() -> Credentials:
+    """The login of the embedded lab's Linux hosts (PCs and servers): root with the server password.
+
+    The lab makes only root on them; another MASTERTECH_SERVER_USERNAME is for labs the user built.
+    """
+    creds = server_credentials()
+    if creds.username != DEFAULT_SERVER_USERNAME:
+        raise UsageError(
+            f"MASTERTECH_SERVER_USERNAME={creds.username!r}: the embedded lab's PCs and servers log in "
+            f"as {DEFAULT_SERVER_USERNAME}; unset it for the embedded lab (it is for labs you built)"
+        )
+    return creds
+
+
 def mail_env_name(user: str) -> str:
     """`MASTERTECH_MAIL_PASSWORD_<USER>`: the environment variable that names a mail user's password.
 

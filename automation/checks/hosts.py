@@ -5,7 +5,8 @@ A runner takes a host name (a PC of the site), a probe kind and its JSON argumen
 reached answers `{"error": ..., "unreachable": True}`, so its checks fail with its name.
 
 - `NamespaceRunner`: the embedded lab, in the PC's network namespace on this machine.
-- `SshRunner`: any target, over SSH (paramiko) as root with the device password. The host needs
+- `SshRunner`: any target, over SSH (paramiko) with the Linux hosts' login
+  (`automation.secrets.server_credentials`, root by default). The host needs
   only a POSIX shell and python3: the probe's own source is sent with the command, base64-encoded,
   and its arguments on stdin.
 """

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from automation.checks import CheckReport
 from automation.cli.options import InventoryOption, JsonOption, SiteOption
+from automation.cli.output import plain
 from automation.cli.target import EndpointsOption, TargetOption, open_target
 from automation.deploy import DeployReport, deploy_site
 from automation.pipeline import verify_devices
@@ -64,7 +65,9 @@ def print_deploy(report: DeployReport, *, dry_run: bool) -> None:
             result = "would change" if host.commands else "in sync"
         else:
             result = "[green]changed, saved[/green]" if host.changed else "nothing to send"
-        table.add_row(host.host, result, str(len(host.commands)), f"{host.seconds:.1f}", host.error or "")
+        table.add_row(
+            host.host, result, str(len(host.commands)), f"{host.seconds:.1f}", plain(host.error or "")
+        )
     console.print(table)
     if not dry_run and report.ok and not any(h.changed for h in report.hosts):
         console.print("Every device already matches its intended config: nothing was sent.")
@@ -75,7 +78,7 @@ def print_checks(report: CheckReport, title: str) -> None:
     for column in ("check", "host", "ok", "detail"):
         table.add_column(column)
     for r in report.results:
-        table.add_row(r.name, r.host, "[green]yes[/green]" if r.ok else "[red]NO[/red]", r.detail)
+        table.add_row(r.name, r.host, "[green]yes[/green]" if r.ok else "[red]NO[/red]", plain(r.detail))
     console.print(table)
 
 

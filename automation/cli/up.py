@@ -20,6 +20,7 @@ from rich.table import Table
 
 from automation.cli.deploy import LogDirOption, print_checks, print_deploy
 from automation.cli.options import InventoryOption, JsonOption, SiteOption, open_site
+from automation.cli.output import plain
 from automation.cli.target import EndpointsOption, TargetOption
 from automation.pipeline import Checked, DevicesDeployed, JobRequest, JobResult, StageRecord, run_main_job
 from automation.progress import RichProgress
@@ -46,7 +47,7 @@ class _Progress:
             self._status = None
         mark = "[green]ok[/green]" if record.ok else "[red]FAILED[/red]"
         console.print(f"{mark}  {record.name} ({record.seconds:.1f} s): ", end="")
-        console.print(record.detail, markup=False)
+        console.print(plain(record.detail))
 
 
 def up(
@@ -90,7 +91,7 @@ def _summary(result: JobResult) -> None:
         table.add_column(column)
     for r in result.records:
         table.add_row(
-            r.name, "[green]ok[/green]" if r.ok else "[red]FAILED[/red]", f"{r.seconds:.1f}", r.detail
+            r.name, "[green]ok[/green]" if r.ok else "[red]FAILED[/red]", f"{r.seconds:.1f}", plain(r.detail)
         )
     console.print(table)
 

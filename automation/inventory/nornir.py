@@ -18,7 +18,7 @@ from nornir.core.inventory import ConnectionOptions
 from automation.errors import UsageError
 from automation.models.design import Site
 from automation.providers.base import Endpoint
-from automation.secrets import Credentials, device_credentials
+from automation.secrets import Credentials, device_credentials, enable_secret
 
 
 def init_nornir(
@@ -27,6 +27,7 @@ def init_nornir(
     endpoints: Mapping[str, Endpoint] | None = None,
     num_workers: int = 20,
     session_log_dir: Path | None = None,
+    secret: str | None = None,
 ) -> Nornir:
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": num_workers}},
@@ -45,11 +46,14 @@ def init_nornir(
         host.password = credentials.password
         if endpoints and name in endpoints:
             host.hostname, host.port = endpoints[name]
-        if session_log_dir is not None:
-            # netmiko masks the password and enable secret in its session logs.
+        if session_log_dir is not None or secret is not None:
             options = host.get_connection_parameters("netmiko")
             extras = dict(options.extras or {})
-            extras["session_log"] = str(session_log_dir / f"{name}.log")
+            if session_log_dir is not None:
+                # netmiko masks the password and enable secret in its session logs.
+                extras["session_log"] = str(session_log_dir / f"{name}.log")
+            if secret is not None:
+                extras["secret"] = secret  # the enable secret, for a login below privilege 15
             host.connection_options["netmiko"] = ConnectionOptions(
                 hostname=options.hostname,
                 port=options.port,
@@ -81,5 +85,8 @@ def device_nornir(
     site: Site, endpoints: Mapping[str, Endpoint] | None, session_log_dir: Path | None = None
 ) -> Nornir:
     """The site's IOS devices, reached at `endpoints`, logged in with the device credentials."""
-    nr = init_nornir(site.directory, device_credentials(), endpoints, session_log_dir=session_log_dir)
+    nr = init_nornir(
+        site.directory, device_credentials(), endpoints, session_log_dir=session_log_dir,
+        secret=enable_secret(),
+    )  # fmt: skip
     return ios_devices(nr)

@@ -37,7 +37,7 @@ from automation.lab.servers import ServerNodeLike, server_node_class
 from automation.lab.state import LabPaths, LabState, NodeRecord, write_state
 from automation.lab.topology import LabNode, LabPlan, plan_from_dict
 from automation.providers.base import Endpoint
-from automation.secrets import device_credentials
+from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class Controller:
                 node.name,
                 creds.username,
                 creds.password,
-                enable_secret=creds.password,
+                enable_secret=enable_secret(),
                 domain_name=self.plan.domain,
             )
             specs.append(
@@ -145,7 +145,7 @@ class Controller:
                 self._recorded(rec)
             elif node.kind in ("pc", "server"):
                 pcs.configure_static(node, self.plan.dns_server, self.plan.domain)
-        password = device_credentials().password
+        password = linux_lab_credentials().password
         for node in self.plan.nodes:
             if node.kind != "pc":
                 continue

@@ -25,7 +25,7 @@ from automation.lab.names import port_ifname
 from automation.lab.state import LabPaths, LabState, read_state
 from automation.lab.topology import LabPlan, plan_site, plan_to_dict
 from automation.models.design import Site
-from automation.secrets import device_credentials
+from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,11 @@ def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) ->
     if leftovers(paths, plan):
         log.warning("%s: removing what a previous lab left behind", plan.site)
         cleanup.teardown(paths, plan.namespaces())
-    device_credentials()  # generate and store the password now, before the controller reads it
+    # Generate and store the secrets now, before the controller reads them (and fail before
+    # anything is built when the Linux login cannot be the lab's).
+    device_credentials()
+    enable_secret()
+    linux_lab_credentials()
     paths.root.mkdir(parents=True, exist_ok=True)
     paths.plan.write_text(json.dumps(plan_to_dict(plan), indent=2) + "\n", encoding="utf-8")
     argv = [sys.executable, "-m", "automation.lab.controller", "--lab-dir", str(paths.root)]

@@ -4,7 +4,7 @@ A PC is a bare network namespace on this machine's file system, so its sshd gets
 namespace (the one `ip netns exec` makes) with three things of its own bind-mounted there and
 nowhere else: an /etc/shadow holding only root's hash of the lab password, an empty /root (the
 host root's dotfiles, shell start-up and vault stay out of the PC), and the PC's own
-/etc/resolv.conf, which `ip netns exec` already brings. Login is `root` with the device password
+/etc/resolv.conf, which `ip netns exec` already brings. Login is `root` with the server password
 from `automation.secrets`, the same as the lab's server nodes.
 
 The sshd listens on 127.0.0.1:22 inside the PC only; the root namespace reaches it through a

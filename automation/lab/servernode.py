@@ -12,7 +12,7 @@ process of the node and, with the last of them, the node's mounts: nothing is mo
 root mount namespace, so a crash leaves at most processes, which `ServerNode.cleanup` finds by
 the pid file.
 
-Ansible reaches the node as root with the device password from `automation.secrets` (set in the
+Ansible reaches the node as root with the server password from `automation.secrets` (set in the
 node's own /etc/shadow at start), through a loopback endpoint in the root namespace: a TCP
 forwarder thread of the process that started the node, which opens each connection from inside
 the node's network namespace to the node's own sshd (127.0.0.1:22 there) and to nothing else.
@@ -38,7 +38,7 @@ from pathlib import Path
 from automation.errors import LabError
 from automation.lab.forwarder import Forwarder
 from automation.models.design import ServerDesign
-from automation.secrets import device_credentials
+from automation.secrets import linux_lab_credentials
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ class ServerNode:
     def _set_root_password(self) -> None:
         # chpasswd writes the node's own /etc/shadow (in the upper layer); the password goes
         # through a pipe, never through argv or a file.
-        creds = device_credentials()
+        creds = linux_lab_credentials()
         self.run(["chpasswd"], input=f"root:{creds.password}\n")
 
     def _console_tail(self) -> str:

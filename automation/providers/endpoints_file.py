@@ -10,7 +10,8 @@ test_hosts:                   # optional: one host per department instead of its
 ```
 
 No credentials: the devices take MASTERTECH_USERNAME / MASTERTECH_PASSWORD (or the vault), the
-servers, PCs and test hosts `root` with the same password. The file is read like the inventory:
+servers, PCs and test hosts MASTERTECH_SERVER_USERNAME (default root) / MASTERTECH_SERVER_PASSWORD
+(or the vault's `server_password`). The file is read like the inventory:
 every problem at once, each naming the node and the fix, and nothing is touched.
 """
 

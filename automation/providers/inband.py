@@ -13,7 +13,7 @@ from automation.checks.hosts import HostRunner, SshRunner
 from automation.errors import UsageError
 from automation.models.design import Site
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
-from automation.secrets import device_credentials
+from automation.secrets import server_credentials
 
 
 class InbandProvider:
@@ -35,7 +35,8 @@ class InbandProvider:
         return {}  # hosts.yaml as written
 
     def runner(self) -> HostRunner:
-        return SshRunner({}, device_credentials().password)
+        creds = server_credentials(generate=False)
+        return SshRunner({}, creds.password, creds.username)
 
     def console(self, node: str) -> ConsoleCommand:
         raise UsageError(

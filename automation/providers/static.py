@@ -16,7 +16,7 @@ from automation.errors import LabError
 from automation.models.design import Site
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.endpoints_file import EndpointsFile, read_endpoints_file
-from automation.secrets import device_credentials
+from automation.secrets import device_credentials, server_credentials
 
 BANNER_TIMEOUT = 5.0  # seconds for a node's SSH server to send its banner
 SSH_OPTIONS = ("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR")
@@ -43,6 +43,7 @@ class StaticProvider:
         self.file: EndpointsFile = read_endpoints_file(endpoints_file, site)
         # A user's lab never gets a generated password: it must be given (environment or vault).
         self.credentials = device_credentials(generate=False)
+        self.host_credentials = server_credentials(generate=False)  # PCs, test hosts, servers
 
     def up(self) -> LabStatus:
         nodes = [n for n in self.site.nodes if n.kind != "pc" and n.name in self.file.nodes]
@@ -80,11 +81,12 @@ class StaticProvider:
 
     def runner(self) -> HostRunner:
         hosts = {p.name: ep for p in self.site.pcs if (ep := self.file.host_endpoint(self.site, p.name))}
-        return SshRunner(hosts, self.credentials.password)
+        return SshRunner(hosts, self.host_credentials.password, self.host_credentials.username)
 
     def console(self, node: str) -> ConsoleCommand:
         endpoint = self.status().node(node).mgmt
         if endpoint is None:
             raise LabError(f"{node} has no endpoint in {self.file.path}")
-        user = self.credentials.username if self.site.node(node).kind in ("router", "switch") else "root"
+        device = self.site.node(node).kind in ("router", "switch")
+        user = self.credentials.username if device else self.host_credentials.username
         return ConsoleCommand(("ssh", *SSH_OPTIONS, "-p", str(endpoint.port), f"{user}@{endpoint.host}"))

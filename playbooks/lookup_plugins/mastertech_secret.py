@@ -2,6 +2,9 @@
 
     lookup('mastertech_secret', 'device_username')
     lookup('mastertech_secret', 'device_password')
+    lookup('mastertech_secret', 'enable_secret')
+    lookup('mastertech_secret', 'server_username')
+    lookup('mastertech_secret', 'server_password')
     lookup('mastertech_secret', 'mail_password_hash', user, address)
 
 Nothing secret is stored in the inventory or passed on a command line: the inventory refers to
@@ -32,7 +35,12 @@ class LookupModule(LookupBase):
         # Only the light secrets module up front: this runs in every task's worker process (the
         # inventory's ansible_password refers to it), the renderer's import is much heavier.
         try:
-            from automation.secrets import device_credentials, mail_password
+            from automation.secrets import (
+                device_credentials,
+                enable_secret,
+                mail_password,
+                server_credentials,
+            )
         except ImportError as exc:
             raise AnsibleError(
                 "mastertech_secret needs the toolkit: run ansible from the project's .venv"
@@ -44,6 +52,12 @@ class LookupModule(LookupBase):
             return [device_credentials().username]
         if kind == "device_password":
             return [device_credentials().password]
+        if kind == "enable_secret":
+            return [enable_secret()]
+        if kind == "server_username":
+            return [server_credentials().username]
+        if kind == "server_password":
+            return [server_credentials().password]
         if kind == "mail_password_hash" and len(args) == 2:
             from automation.render.linux import dovecot_password
 

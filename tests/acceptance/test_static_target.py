@@ -24,7 +24,7 @@ from conftest import MASTERTECH, ROOT, SiteLab, mastertech
 
 from automation.checks.e2e import mail_pair
 from automation.models.design import Site
-from automation.secrets import device_credentials
+from automation.secrets import server_credentials
 
 SITES = ["mastertech", "lab06"]
 SYSTEM_BIN = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -199,7 +199,7 @@ def wrong_server_password(static_lab: StaticLab) -> Iterator[str]:
     try:
         yield server
     finally:
-        chpasswd(device_credentials().password)
+        chpasswd(server_credentials().password)
 
 
 def test_a_server_with_a_wrong_password_fails_alone(

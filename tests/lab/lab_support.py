@@ -26,7 +26,7 @@ from automation.models import load_site
 from automation.models.design import Site
 from automation.providers.base import LabStatus
 from automation.providers.embedded import to_status
-from automation.secrets import device_credentials
+from automation.secrets import device_credentials, enable_secret
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_LABS = Path("/tmp/mastertech-lab-tests")
@@ -98,7 +98,7 @@ class Lab:
         creds = device_credentials()
         return ConnectHandler(
             device_type="cisco_ios", host=mgmt.host, port=mgmt.port, username=creds.username,
-            password=creds.password, secret=creds.password, fast_cli=False,
+            password=creds.password, secret=enable_secret(), fast_cli=False,
         )  # fmt: skip
 
     def configure(self, node: str, lines: list[str]) -> str:

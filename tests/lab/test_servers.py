@@ -408,9 +408,10 @@ def test_ansible_playbook_by_hand_with_exported_inventory(server_lab: ServerLab)
     inv = write_inventory(server_lab.site, server_lab.work / "by-hand", endpoints=server_lab.endpoints(),
                           with_ios_configs=False)  # fmt: skip
     text = inv.read_text()
-    from automation.secrets import device_credentials
+    from automation.secrets import device_credentials, enable_secret, server_credentials
 
-    assert device_credentials().password not in text, "the exported inventory holds a password"
+    for secret in (device_credentials().password, server_credentials().password, enable_secret()):
+        assert secret not in text, "the exported inventory holds a secret"
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
            "ANSIBLE_SSH_CONTROL_PATH_DIR": str(server_lab.work / "by-hand-cp")}  # fmt: skip
     ansible_playbook = shutil.which("ansible-playbook", path=env["PATH"])

@@ -16,6 +16,7 @@ MODULES = [
     "automation.errors",
     "automation.models.derive",
     "automation.ansible",
+    "automation.cli.output",
 ]
 
 

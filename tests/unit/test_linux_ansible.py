@@ -41,7 +41,9 @@ def test_inventory_layout_and_endpoints() -> None:
     assert servers["hosts"]["MAIL"]["ansible_host"] == "192.168.40.20", "no endpoint: the design address"
     for key, value in server_context(site, "DNS").items():
         assert dns[key] == value, f"host var {key} is not the renderer's context"
-    assert servers["vars"]["ansible_user"] == "root"
+    assert "lookup('mastertech_secret', 'server_username')" in servers["vars"]["ansible_user"]
+    assert "'server_password'" in servers["vars"]["ansible_password"], "servers have their own password"
+    assert "'enable_secret'" in children["routers"]["vars"]["ansible_become_password"]
     assert "lookup('mastertech_secret'" in servers["vars"]["ansible_password"]
     assert set(children) == {"servers", "routers", "switches"}
     assert children["routers"]["vars"]["ansible_network_os"] == "cisco.ios.ios"
