@@ -16,6 +16,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationInfo,
@@ -147,9 +149,37 @@ class GroupEntry(Strict):
     port: Port | None = None
 
 
+Seconds = Annotated[StrictInt | StrictFloat, Field(gt=0, le=3600)]
+
+
+class NetmikoExtras(Strict):
+    """The netmiko options a site may set: timing only. Options that name files or commands
+    (session_log, ssh_config_file with its ProxyCommand, key files) are the toolkit's to choose,
+    never the inventory's: a hostile site could write a file or run a command with them."""
+
+    fast_cli: StrictBool | None = None
+    global_delay_factor: Annotated[StrictInt | StrictFloat, Field(gt=0, le=100)] | None = None
+    read_timeout_override: Seconds | None = None
+    conn_timeout: Seconds | None = None
+    auth_timeout: Seconds | None = None
+    banner_timeout: Seconds | None = None
+    blocking_timeout: Seconds | None = None
+    timeout: Seconds | None = None
+    session_timeout: Seconds | None = None
+    keepalive: Annotated[StrictInt, Field(ge=0, le=3600)] | None = None
+
+
+class NetmikoOptions(Strict):
+    extras: NetmikoExtras = NetmikoExtras()
+
+
+class ConnectionOptionsEntry(Strict):
+    netmiko: NetmikoOptions = NetmikoOptions()
+
+
 class Defaults(Strict):
     port: Port = 22
-    connection_options: dict[str, dict[str, object]] = {}
+    connection_options: ConnectionOptionsEntry = ConnectionOptionsEntry()
 
 
 # --- topology.yaml ----------------------------------------------------------------------------
