@@ -17,6 +17,8 @@ every problem at once, each naming the node and the fix, and nothing is touched.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from automation.errors import SiteError, UsageError
+from automation.errors import SiteError, UsageError, printable
 from automation.models.design import Site
 from automation.providers.base import Endpoint
 
@@ -191,9 +193,10 @@ def _endpoint(label: str, entry: object, problems: list[str]) -> Endpoint | None
             hint = NO_SECRETS if _secret(key) else "only host and port"
             problems.append(f"{label}: unknown key {key!r}; {hint}")
     host, port = entry.get("host"), entry.get("port", 22)
-    if not isinstance(host, str) or not host.strip() or any(c.isspace() for c in host):
+    if not isinstance(host, str) or not is_host(host):
         problems.append(
-            f"{label}.host: {host!r} is not a host name or address; give one, e.g. host: 192.0.2.1"
+            f"{label}.host: {printable(repr(host))[:80]} is not an IP address or DNS host name; "
+            "give one, e.g. host: 192.0.2.1"
         )
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         problems.append(f"{label}.port: {port!r} is not a TCP port; use a number from 1 to 65535")
@@ -201,6 +204,24 @@ def _endpoint(label: str, entry: object, problems: list[str]) -> Endpoint | None
         return None
     assert isinstance(host, str) and isinstance(port, int)
     return Endpoint(host, port)
+
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?")
+
+
+def is_host(text: str) -> bool:
+    """An IP address or an RFC 1123 host name: nothing an SSH client could read as an option
+    (`-oProxyCommand=...`) or a shell as syntax.
+
+    >>> [is_host(h) for h in ("192.0.2.1", "::1", "r1.lab.example", "-oProxyCommand=x", "a b", "")]
+    [True, True, True, False, False, False]
+    """
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return _HOST_NAME.fullmatch(text) is not None
+    return True
 
 
 def _secret(key: object) -> bool:

@@ -76,7 +76,15 @@ nodes:
         ("nodes:\n  SW1: 127.0.0.1\n", "nodes.SW1: must be a mapping {host: ..., port: ...}, not str"),
         ("nodes:\n  SW1: {host: 127.0.0.1, port: '22'}\n", "nodes.SW1.port: '22' is not a TCP port"),
         ("nodes:\n  SW1: {host: 127.0.0.1, port: true}\n", "nodes.SW1.port: True is not a TCP port"),
-        ("nodes:\n  SW1: {host: 12, port: 22}\n", "nodes.SW1.host: 12 is not a host name"),
+        ("nodes:\n  SW1: {host: 12, port: 22}\n", "nodes.SW1.host: 12 is not an IP address or DNS host name"),
+        # What an SSH client would read as an option, or a shell as syntax, is no host.
+        (
+            "nodes:\n  SW1: {host: -oProxyCommand=id, port: 22}\n",
+            "nodes.SW1.host: '-oProxyCommand=id' is not",
+        ),
+        ("nodes:\n  SW1: {host: 'a;id', port: 22}\n", "nodes.SW1.host: 'a;id' is not"),
+        ('nodes:\n  SW1: {host: "r1\\x1b[2J", port: 22}\n', "nodes.SW1.host: 'r1\\x1b[2J' is not"),
+        ("nodes:\n  SW1: {host: r1_.lab, port: 22}\n", "nodes.SW1.host: 'r1_.lab' is not"),
         (
             "nodes:\n  SW1: {host: h, port: 22, password: x}\n",
             "nodes.SW1: unknown key 'password'; credentials never",
