@@ -104,6 +104,28 @@ def _vault_lock(path: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def _checked(value: str, what: str) -> str:
+    """A secret goes into IOS config lines, chpasswd input and SSH logins: one line of printable
+    text, or it could add a line of its own (a second user, another command)."""
+    if not value or any(ord(c) < 32 or ord(c) == 127 for c in value) or value != value.strip():
+        raise UsageError(
+            f"{what}: must be one line of printable characters without leading or trailing spaces; "
+            "set another value"
+        )
+    if len(value) > 128:
+        raise UsageError(f"{what}: is {len(value)} characters long; use at most 128")
+    return value
+
+
+def _checked_user(value: str, what: str) -> str:
+    if not _USERNAME.fullmatch(value):
+        raise UsageError(f"{what}: {value[:64]!r} is not a user name; use letters, digits, '.', '_' and '-'")
+    return value
+
+
 def _generate() -> str:
     return secrets.token_urlsafe(12)
 
@@ -118,7 +140,7 @@ def _from_vault(key: str, *, user: str | None = None, generate: bool, what: str)
     path = vault_path()
     found = _lookup(_read_vault(path), key, user)
     if found is not None:
-        return found, "vault"
+        return _checked(found, f"{path}: {key if user is None else f'{MAIL_KEY}.{user}'}"), "vault"
     if not generate:
         where = f"{MAIL_KEY}: {{{user}: ...}}" if user is not None else f"{key}:"
         raise UsageError(f"no {what}: set it in the environment or add {where} to {path}")
@@ -148,10 +170,10 @@ class Credentials:
 
 def device_credentials(generate: bool = True) -> Credentials:
     """The devices' login. With generate=False a missing password is an error (real targets)."""
-    username = os.environ.get("MASTERTECH_USERNAME") or DEFAULT_USERNAME
+    username = _checked_user(os.environ.get("MASTERTECH_USERNAME") or DEFAULT_USERNAME, "MASTERTECH_USERNAME")
     password = os.environ.get("MASTERTECH_PASSWORD")
     if password:
-        return Credentials(username, password, "environment")
+        return Credentials(username, _checked(password, "MASTERTECH_PASSWORD"), "environment")
     value, source = _from_vault(DEVICE_KEY, generate=generate, what="device password (MASTERTECH_PASSWORD)")
     return Credentials(username, value, source)
 
@@ -160,16 +182,18 @@ def enable_secret(generate: bool = True) -> str:
     """The devices' enable secret: MASTERTECH_ENABLE_SECRET, else the vault's `enable_secret`."""
     env = os.environ.get("MASTERTECH_ENABLE_SECRET")
     if env:
-        return env
+        return _checked(env, "MASTERTECH_ENABLE_SECRET")
     return _from_vault(ENABLE_KEY, generate=generate, what="enable secret (MASTERTECH_ENABLE_SECRET)")[0]
 
 
 def server_credentials(generate: bool = True) -> Credentials:
     """The Linux servers' login (root by default), never the devices' password."""
-    username = os.environ.get("MASTERTECH_SERVER_USERNAME") or DEFAULT_SERVER_USERNAME
+    username = _checked_user(
+        os.environ.get("MASTERTECH_SERVER_USERNAME") or DEFAULT_SERVER_USERNAME, "MASTERTECH_SERVER_USERNAME"
+    )
     password = os.environ.get("MASTERTECH_SERVER_PASSWORD")
     if password:
-        return Credentials(username, password, "environment")
+        return Credentials(username, _checked(password, "MASTERTECH_SERVER_PASSWORD"), "environment")
     value, source = _from_vault(
         SERVER_KEY, generate=generate, what="server password (MASTERTECH_SERVER_PASSWORD)"
     )
@@ -203,5 +227,5 @@ def mail_password(user: str, generate: bool = True) -> str:
     """A mail user's own password: the environment's, else the vault's, else a new one stored there."""
     env = os.environ.get(mail_env_name(user))
     if env:
-        return env
+        return _checked(env, mail_env_name(user))
     return _from_vault(MAIL_KEY, user=user, generate=generate, what=f"mail password for {user}")[0]
