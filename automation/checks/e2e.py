@@ -6,6 +6,9 @@ host's own address and resolver. A host that cannot be reached fails each of its
 The checks: DHCP leases per department, reachability across departments
 and routers, DNS (A and MX) through the resolver the PC was given, the web site, and mail sent
 with SMTP AUTH from one department and read over IMAP and POP3 in another (once, exactly).
+
+`plan_checks(site)` lists every check as a `PlannedCheck` that runs alone (the pytest plugin makes
+one test item of each); `run_checks` runs the plan in order into one report.
 """
 
 from __future__ import annotations
@@ -13,128 +16,179 @@ from __future__ import annotations
 import ipaddress
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from automation.checks.hosts import HostRunner as Runner
 from automation.checks.result import CheckReport, CheckResult
-from automation.models.design import PcDesign, Site
+from automation.models.design import PcDesign, Site, VlanDesign
 from automation.secrets import mail_password
 
 MAIL_BUDGET = 20.0  # seconds for a submitted message to reach the mailbox
 POLL = 0.5
 
 
+@dataclass
+class CheckContext:
+    """What the checks of one run share: the site, the runner, and what one check learnt that a
+    later one needs (the PCs' peer addresses, the mail sent for the round trip)."""
+
+    site: Site
+    run: Runner
+    mail_budget: float = MAIL_BUDGET
+    _peers: dict[int, str | None] | None = None
+    _mail: MailRoundTrip | None = None
+
+    def peer_addresses(self) -> dict[int, str | None]:
+        """The address of the first PC of every VLAN, read once."""
+        if self._peers is None:
+            self._peers = {v: _address_of(self.run, pc) for v, pc in _first_of_vlan(self.site).items()}
+        return self._peers
+
+    def mail(self) -> MailRoundTrip:
+        if self._mail is None:
+            self._mail = MailRoundTrip(self)
+        return self._mail
+
+
+@dataclass(frozen=True)
+class PlannedCheck:
+    """One end-to-end check on one host, runnable on its own (earlier steps it needs run first)."""
+
+    name: str  # as in `check --json`: check_lease, check_mail_imap, ...
+    host: str
+    test: str  # the test item it becomes: test_lease[BE-PC1]
+    department: str | None
+    expected: str  # what passing proves, said to the user when it fails
+    execute: Callable[[CheckContext], CheckResult] = field(repr=False)
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        return self.execute(ctx)
+
+
+def _vlan_of(site: Site, pc: PcDesign) -> VlanDesign:
+    return next(v for v in site.vlans if v.id == pc.vlan)
+
+
+def check_lease(site: Site, run: Runner, pc: PcDesign) -> CheckResult:
+    facts = run(pc.name, "host", {})
+    vlan = _vlan_of(site, pc)
+    problems = []
+    addresses = [ipaddress.IPv4Interface(a) for a in facts.get("addresses", [])]
+    inside = [a for a in addresses if a.ip in vlan.subnet]
+    if "error" in facts:
+        return CheckResult("check_lease", pc.name, False, str(facts["error"]))
+    if not inside:
+        problems.append(f"no address in {vlan.subnet} (has {[str(a) for a in addresses] or 'none'})")
+    if pc.address is None and vlan.gateway and facts.get("gateway") != str(vlan.gateway):
+        problems.append(f"default gateway {facts.get('gateway')}, not {vlan.gateway}")
+    if site.dns and str(site.dns.address) not in facts.get("nameservers", []):
+        problems.append(f"DNS server {facts.get('nameservers')}, not {site.dns.address}")
+    if pc.address is None and site.domain not in facts.get("search", []):
+        problems.append(f"domain {facts.get('search')}, not {site.domain}")
+    how = "DHCP" if pc.address is None else "static"
+    detail = f"{how} {inside[0]} via {facts.get('gateway')}, DNS {facts.get('nameservers')}" if inside else ""
+    return CheckResult("check_lease", pc.name, not problems, "; ".join(problems) or detail)
+
+
 def check_leases(site: Site, run: Runner) -> list[CheckResult]:
-    out = []
-    for pc in site.pcs:
-        facts = run(pc.name, "host", {})
-        vlan = next(v for v in site.vlans if v.id == pc.vlan)
-        problems = []
-        addresses = [ipaddress.IPv4Interface(a) for a in facts.get("addresses", [])]
-        inside = [a for a in addresses if a.ip in vlan.subnet]
-        if "error" in facts:
-            out.append(CheckResult("check_lease", pc.name, False, str(facts["error"])))
-            continue
-        if not inside:
-            problems.append(f"no address in {vlan.subnet} (has {[str(a) for a in addresses] or 'none'})")
-        if pc.address is None and vlan.gateway and facts.get("gateway") != str(vlan.gateway):
-            problems.append(f"default gateway {facts.get('gateway')}, not {vlan.gateway}")
-        if site.dns and str(site.dns.address) not in facts.get("nameservers", []):
-            problems.append(f"DNS server {facts.get('nameservers')}, not {site.dns.address}")
-        if pc.address is None and site.domain not in facts.get("search", []):
-            problems.append(f"domain {facts.get('search')}, not {site.domain}")
-        how = "DHCP" if pc.address is None else "static"
-        detail = (
-            f"{how} {inside[0]} via {facts.get('gateway')}, DNS {facts.get('nameservers')}" if inside else ""
-        )
-        out.append(CheckResult("check_lease", pc.name, not problems, "; ".join(problems) or detail))
-    return out
+    return [check_lease(site, run, pc) for pc in site.pcs]
 
 
-def _address_of(site: Site, run: Runner, pc: PcDesign) -> str | None:
+def _address_of(run: Runner, pc: PcDesign) -> str | None:
     facts = run(pc.name, "host", {})
     for a in facts.get("addresses", []):
         return str(ipaddress.IPv4Interface(a).ip)
     return None
 
 
+def _first_of_vlan(site: Site) -> dict[int, PcDesign]:
+    first: dict[int, PcDesign] = {}
+    for pc in site.pcs:
+        first.setdefault(pc.vlan, pc)
+    return first
+
+
+def check_reachability_of(
+    site: Site, run: Runner, pc: PcDesign, peer_address: dict[int, str | None]
+) -> CheckResult:
+    """The PC reaches its gateway, every server and one PC of every other VLAN."""
+    targets: dict[str, str] = {}
+    if pc.gateway:
+        targets[str(pc.gateway)] = "gateway"
+    for server in site.servers:
+        targets[str(server.address.ip)] = server.name
+    for vid, other in _first_of_vlan(site).items():
+        if other.name != pc.name and peer_address[vid]:
+            targets[str(peer_address[vid])] = other.name
+    result = run(pc.name, "ping", {"targets": list(targets)})
+    reach = result.get("reachable", {})
+    lost = [f"{targets[t]} ({t})" for t in targets if not reach.get(t)]
+    detail = f"reaches {', '.join(targets.values())}" if not lost else f"cannot reach {', '.join(lost)}"
+    if "error" in result:
+        detail = str(result["error"])
+    return CheckResult("check_reachability", pc.name, bool(targets) and not lost, detail)
+
+
 def check_reachability(site: Site, run: Runner) -> list[CheckResult]:
     """Each PC reaches its gateway, every server and one PC of every other VLAN."""
-    out = []
-    first_of_vlan: dict[int, PcDesign] = {}
-    for pc in site.pcs:
-        first_of_vlan.setdefault(pc.vlan, pc)
-    peer_address = {v: _address_of(site, run, pc) for v, pc in first_of_vlan.items()}
-    for pc in site.pcs:
-        targets: dict[str, str] = {}
-        if pc.gateway:
-            targets[str(pc.gateway)] = "gateway"
-        for server in site.servers:
-            targets[str(server.address.ip)] = server.name
-        for vid, other in first_of_vlan.items():
-            if other.name != pc.name and peer_address[vid]:
-                targets[str(peer_address[vid])] = other.name
-        result = run(pc.name, "ping", {"targets": list(targets)})
-        reach = result.get("reachable", {})
-        lost = [f"{targets[t]} ({t})" for t in targets if not reach.get(t)]
-        detail = f"reaches {', '.join(targets.values())}" if not lost else f"cannot reach {', '.join(lost)}"
-        if "error" in result:
-            detail = str(result["error"])
-        out.append(CheckResult("check_reachability", pc.name, bool(targets) and not lost, detail))
-    return out
+    peers = CheckContext(site, run).peer_addresses()
+    return [check_reachability_of(site, run, pc, peers) for pc in site.pcs]
+
+
+def _dns_expected(site: Site) -> dict[str, list[str]]:
+    expected: dict[str, list[str]] = {}
+    assert site.dns is not None
+    for zone in site.dns.zones:
+        for r in zone.records:
+            name = zone.name if r.name == "@" else f"{r.name}.{zone.name}"
+            value = f"{r.priority} {r.value}" if r.type == "MX" else r.value
+            expected.setdefault(f"{name} {r.type}", []).append(value)
+    return expected
+
+
+def check_dns_of(site: Site, run: Runner, pc: PcDesign) -> CheckResult:
+    expected = _dns_expected(site)
+    queries = [key.split(" ") for key in expected]
+    got = run(pc.name, "dns", {"queries": queries})
+    answers = got.get("answers", {})
+    if "error" in got:
+        return CheckResult("check_dns", pc.name, False, str(got["error"]))
+    wrong = [
+        f"{k}: {answers.get(k)} (want {sorted(v)})"
+        for k, v in expected.items()
+        if sorted(answers.get(k, [])) != sorted(v)
+    ]
+    return CheckResult(
+        "check_dns", pc.name, not wrong, "; ".join(wrong) or f"{len(expected)} names resolve as designed"
+    )
 
 
 def check_dns(site: Site, run: Runner) -> list[CheckResult]:
     if site.dns is None or not site.pcs:
         return []
-    out = []
-    for pc in _one_pc_per_vlan(site):
-        expected: dict[str, list[str]] = {}
-        for zone in site.dns.zones:
-            for r in zone.records:
-                name = zone.name if r.name == "@" else f"{r.name}.{zone.name}"
-                value = f"{r.priority} {r.value}" if r.type == "MX" else r.value
-                expected.setdefault(f"{name} {r.type}", []).append(value)
-        queries = [key.split(" ") for key in expected]
-        got = run(pc.name, "dns", {"queries": queries})
-        answers = got.get("answers", {})
-        if "error" in got:
-            out.append(CheckResult("check_dns", pc.name, False, str(got["error"])))
-            continue
-        wrong = [
-            f"{k}: {answers.get(k)} (want {sorted(v)})"
-            for k, v in expected.items()
-            if sorted(answers.get(k, [])) != sorted(v)
-        ]
-        out.append(
-            CheckResult(
-                "check_dns",
-                pc.name,
-                not wrong,
-                "; ".join(wrong) or f"{len(expected)} names resolve as designed",
-            )
-        )
-    return out
+    return [check_dns_of(site, run, pc) for pc in _one_pc_per_vlan(site)]
+
+
+def check_web_of(site: Site, run: Runner, pc: PcDesign) -> CheckResult:
+    assert site.web is not None
+    url = f"http://{site.web.hostname}/"
+    got = run(pc.name, "http", {"url": url})
+    ok = got.get("status") == 200 and site.web.title in got.get("body", "")
+    detail = f"GET {url}: {got.get('status')}" + ("" if ok else f" {got.get('error') or 'wrong page'}")
+    return CheckResult("check_web", pc.name, ok, detail)
 
 
 def check_web(site: Site, run: Runner) -> list[CheckResult]:
     if site.web is None:
         return []
-    out = []
-    for pc in _one_pc_per_vlan(site):
-        url = f"http://{site.web.hostname}/"
-        got = run(pc.name, "http", {"url": url})
-        ok = got.get("status") == 200 and site.web.title in got.get("body", "")
-        detail = f"GET {url}: {got.get('status')}" + ("" if ok else f" {got.get('error') or 'wrong page'}")
-        out.append(CheckResult("check_web", pc.name, ok, detail))
-    return out
+    return [check_web_of(site, run, pc) for pc in _one_pc_per_vlan(site)]
 
 
 def _one_pc_per_vlan(site: Site) -> list[PcDesign]:
-    seen: dict[int, PcDesign] = {}
-    for pc in site.pcs:
-        seen.setdefault(pc.vlan, pc)
-    return list(seen.values())
+    return list(_first_of_vlan(site).values())
 
 
 def mail_pair(site: Site) -> tuple[PcDesign, PcDesign] | None:
@@ -147,93 +201,238 @@ def mail_pair(site: Site) -> tuple[PcDesign, PcDesign] | None:
     return None
 
 
-def check_mail(site: Site, run: Runner, budget: float = MAIL_BUDGET) -> list[CheckResult]:
+def pair_label(sender: PcDesign, recipient: PcDesign) -> str:
+    """`Backend->Management`, or the PCs' names where the departments do not tell them apart."""
+    if sender.department and recipient.department and sender.department != recipient.department:
+        return f"{sender.department}->{recipient.department}"
+    return f"{sender.name}->{recipient.name}"
+
+
+class MailRoundTrip:
+    """One message sent with SMTP AUTH and read back over IMAP and POP3, step by step.
+
+    Each step runs the steps before it that have not run yet, so any one of them can be run (or
+    selected as a test item) alone; each step runs once and keeps its result.
+    """
+
+    def __init__(self, ctx: CheckContext) -> None:
+        site = ctx.site
+        assert site.mail is not None
+        pair = mail_pair(site)
+        assert pair is not None
+        self.ctx = ctx
+        self.sender, self.recipient = pair
+        assert self.sender.mail_user and self.recipient.mail_user
+        self.server = site.mail.hostname
+        self.subject = f"mastertech check {uuid.uuid4().hex[:12]}"
+        self._done: dict[str, CheckResult] = {}
+
+    def _login(self) -> dict[str, Any]:
+        assert self.recipient.mail_user
+        user = self.recipient.mail_user.split("@")[0]
+        return {"server": self.server, "user": user, "password": mail_password(user), "subject": self.subject}
+
+    def _once(self, step: str, do: Callable[[], CheckResult]) -> CheckResult:
+        if step not in self._done:
+            self._done[step] = do()
+        return self._done[step]
+
+    def submit(self) -> CheckResult:
+        return self._once("smtp", self._submit)
+
+    def _submit(self) -> CheckResult:
+        assert self.sender.mail_user and self.recipient.mail_user
+        user = self.sender.mail_user.split("@")[0]
+        sent = self.ctx.run(
+            self.sender.name,
+            "mail_send",
+            {
+                "server": self.server,
+                "user": user,
+                "password": mail_password(user),
+                "sender": self.sender.mail_user,
+                "to": self.recipient.mail_user,
+                "subject": self.subject,
+            },
+        )
+        return CheckResult(
+            "check_mail_smtp",
+            self.sender.name,
+            bool(sent.get("sent")),
+            f"{self.sender.mail_user} -> {self.recipient.mail_user} over SMTP AUTH (587)"
+            + (f": {sent['error']}" if "error" in sent else ""),
+        )
+
+    def imap(self) -> CheckResult:
+        self.submit()
+        return self._once("imap", self._imap)
+
+    def _imap(self) -> CheckResult:
+        deadline = time.monotonic() + self.ctx.mail_budget
+        imap: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            imap = self.ctx.run(self.recipient.name, "imap_count", self._login())
+            if imap.get("count") or imap.get("unreachable"):
+                break
+            time.sleep(POLL)
+        return CheckResult(
+            "check_mail_imap",
+            self.recipient.name,
+            imap.get("count") == 1,
+            f"IMAP: {imap.get('count', imap.get('error'))} message(s) with the subject",
+        )
+
+    def pop3(self) -> CheckResult:
+        self.imap()  # the message has arrived (or the budget is spent) before POP3 takes it
+        return self._once("pop3", self._pop3)
+
+    def _pop3(self) -> CheckResult:
+        pop = self.ctx.run(self.recipient.name, "pop3_take", {**self._login(), "delete": True})
+        return CheckResult(
+            "check_mail_pop3",
+            self.recipient.name,
+            pop.get("count") == 1,
+            f"POP3: {pop.get('count', pop.get('error'))} message(s), deleted",
+        )
+
+    def deleted(self) -> CheckResult:
+        self.pop3()
+        return self._once("deleted", self._deleted)
+
+    def _deleted(self) -> CheckResult:
+        after = self.ctx.run(self.recipient.name, "imap_count", self._login())
+        return CheckResult(
+            "check_mail_deleted",
+            self.recipient.name,
+            after.get("count") == 0,
+            f"after POP3 delete, IMAP sees {after.get('count', after.get('error'))}",
+        )
+
+
+def check_no_open_relay(site: Site, run: Runner) -> CheckResult:
+    assert site.mail is not None
+    pair = mail_pair(site)
+    assert pair is not None and pair[0].mail_user
+    relay = run(
+        pair[0].name,
+        "smtp_relay",
+        {"server": site.mail.hostname, "sender": pair[0].mail_user, "to": "someone@example.org"},
+    )
+    return CheckResult(
+        "check_no_open_relay",
+        site.mail.server,
+        500 <= int(relay.get("code", 0)) < 600,
+        f"relay to example.org: {relay.get('code')} {relay.get('text', relay.get('error'))}",
+    )
+
+
+def _on_pc(
+    check: Callable[[Site, Runner, PcDesign], CheckResult], pc: PcDesign, ctx: CheckContext
+) -> CheckResult:
+    return check(ctx.site, ctx.run, pc)
+
+
+def _reach(pc: PcDesign, ctx: CheckContext) -> CheckResult:
+    return check_reachability_of(ctx.site, ctx.run, pc, ctx.peer_addresses())
+
+
+def _mail_step(step: Callable[[MailRoundTrip], CheckResult], ctx: CheckContext) -> CheckResult:
+    return step(ctx.mail())
+
+
+def _mail_plan(site: Site) -> list[PlannedCheck]:
     if site.mail is None:
         return []
     pair = mail_pair(site)
     if pair is None:
-        return [CheckResult("check_mail", site.mail.server, False, "no two PCs with mail users")]
+        fail = CheckResult("check_mail", site.mail.server, False, "no two PCs with mail users")
+        return [
+            PlannedCheck(
+                "check_mail", site.mail.server, "test_mail_round_trip", None,
+                "two PCs with mail users to mail between", lambda ctx: fail,
+            )
+        ]  # fmt: skip
     sender, recipient = pair
-    assert sender.mail_user and recipient.mail_user
-    server = site.mail.hostname
-    subject = f"mastertech check {uuid.uuid4().hex[:12]}"
-    s_user, r_user = sender.mail_user.split("@")[0], recipient.mail_user.split("@")[0]
-    sent = run(
-        sender.name,
-        "mail_send",
-        {
-            "server": server,
-            "user": s_user,
-            "password": mail_password(s_user),
-            "sender": sender.mail_user,
-            "to": recipient.mail_user,
-            "subject": subject,
-        },
-    )
-    results = [
-        CheckResult(
-            "check_mail_smtp",
-            sender.name,
-            bool(sent.get("sent")),
-            f"{sender.mail_user} -> {recipient.mail_user} over SMTP AUTH (587)"
-            + (f": {sent['error']}" if "error" in sent else ""),
+    label = pair_label(sender, recipient)
+    trip = f"{sender.mail_user} at {sender.name} mails {recipient.mail_user} at {recipient.name}"
+    steps: list[tuple[str, str, str, str, Callable[[MailRoundTrip], CheckResult]]] = [
+        ("smtp", "check_mail_smtp", sender.name, f"{trip}: accepted on 587 (STARTTLS, AUTH)",
+         MailRoundTrip.submit),
+        ("imap", "check_mail_imap", recipient.name,
+         f"{trip}: exactly 1 message with the subject in the INBOX over IMAP", MailRoundTrip.imap),
+        ("pop3", "check_mail_pop3", recipient.name, f"{trip}: POP3 retrieves exactly 1 and deletes it",
+         MailRoundTrip.pop3),
+        ("deleted", "check_mail_deleted", recipient.name,
+         f"{trip}: after the POP3 delete, IMAP sees 0", MailRoundTrip.deleted),
+    ]  # fmt: skip
+    departments = {p.name: p.department for p in site.pcs}
+    plan = [
+        PlannedCheck(
+            name, host, f"test_mail_round_trip[{label}-{step}]", departments.get(host), expected,
+            partial(_mail_step, do),
         )
-    ]
-    login = {"server": server, "user": r_user, "password": mail_password(r_user), "subject": subject}
-    deadline = time.monotonic() + budget
-    imap: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        imap = run(recipient.name, "imap_count", login)
-        if imap.get("count") or imap.get("unreachable"):
-            break
-        time.sleep(POLL)
-    results.append(
-        CheckResult(
-            "check_mail_imap",
-            recipient.name,
-            imap.get("count") == 1,
-            f"IMAP: {imap.get('count', imap.get('error'))} message(s) with the subject",
+        for step, name, host, expected, do in steps
+    ]  # fmt: skip
+    plan.append(
+        PlannedCheck(
+            "check_no_open_relay", site.mail.server, f"test_no_open_relay[{site.mail.server}]", None,
+            "a 5xx reply to RCPT TO an outside domain (example.org) without authentication",
+            lambda ctx: check_no_open_relay(ctx.site, ctx.run),
         )
-    )
-    pop = run(recipient.name, "pop3_take", {**login, "delete": True})
-    results.append(
-        CheckResult(
-            "check_mail_pop3",
-            recipient.name,
-            pop.get("count") == 1,
-            f"POP3: {pop.get('count', pop.get('error'))} message(s), deleted",
-        )
-    )
-    after = run(recipient.name, "imap_count", login)
-    results.append(
-        CheckResult(
-            "check_mail_deleted",
-            recipient.name,
-            after.get("count") == 0,
-            f"after POP3 delete, IMAP sees {after.get('count', after.get('error'))}",
-        )
-    )
-    relay = run(
-        sender.name, "smtp_relay", {"server": server, "sender": sender.mail_user, "to": "someone@example.org"}
-    )
-    results.append(
-        CheckResult(
-            "check_no_open_relay",
-            site.mail.server,
-            500 <= int(relay.get("code", 0)) < 600,
-            f"relay to example.org: {relay.get('code')} {relay.get('text', relay.get('error'))}",
-        )
-    )
-    return results
+    )  # fmt: skip
+    return plan
 
 
-CHECKS = (check_leases, check_reachability, check_dns, check_web)
+def plan_checks(site: Site) -> list[PlannedCheck]:
+    """Every end-to-end check of the site, in the order `run_checks` runs them; mail last, as it
+    needs everything else working."""
+    plan: list[PlannedCheck] = []
+    for pc in site.pcs:
+        vlan = _vlan_of(site, pc)
+        how = "by DHCP" if pc.address is None else "(static)"
+        plan.append(
+            PlannedCheck(
+                "check_lease", pc.name, f"test_lease[{pc.name}]", pc.department,
+                f"an address in {vlan.subnet} {how}"
+                + (f", DNS server {site.dns.address}" if site.dns else ""),
+                partial(_on_pc, check_lease, pc),
+            )
+        )  # fmt: skip
+    for pc in site.pcs:
+        plan.append(
+            PlannedCheck(
+                "check_reachability", pc.name, f"test_reachability[{pc.name}]", pc.department,
+                "ping replies from the gateway, every server and a PC of every other VLAN",
+                partial(_reach, pc),
+            )
+        )  # fmt: skip
+    if site.dns is not None:
+        for pc in _one_pc_per_vlan(site):
+            plan.append(
+                PlannedCheck(
+                    "check_dns", pc.name, f"test_dns[{pc.name}]", pc.department,
+                    "every A and MX record of the design, through the PC's own resolver",
+                    partial(_on_pc, check_dns_of, pc),
+                )
+            )  # fmt: skip
+    if site.web is not None:
+        for pc in _one_pc_per_vlan(site):
+            plan.append(
+                PlannedCheck(
+                    "check_web", pc.name, f"test_web[{pc.name}]", pc.department,
+                    f"GET http://{site.web.hostname}/ answers 200 with the title {site.web.title!r}",
+                    partial(_on_pc, check_web_of, pc),
+                )
+            )  # fmt: skip
+    return plan + _mail_plan(site)
+
+
+def check_mail(site: Site, run: Runner, budget: float = MAIL_BUDGET) -> list[CheckResult]:
+    ctx = CheckContext(site, run, budget)
+    return [p.run(ctx) for p in _mail_plan(site)]
 
 
 def run_checks(site: Site, run: Runner, mail_budget: float = MAIL_BUDGET) -> CheckReport:
     """Every end-to-end check, in order; mail last, as it needs everything else working."""
-    report = CheckReport()
-    for check in CHECKS:
-        report.results.extend(check(site, run))
-    report.results.extend(check_mail(site, run, mail_budget))
-    return report
+    ctx = CheckContext(site, run, mail_budget)
+    return CheckReport([p.run(ctx) for p in plan_checks(site)])

@@ -27,7 +27,10 @@ import urllib.request
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 Probe = Callable[[dict[str, Any]], dict[str, Any]]
 TIMEOUT = 10.0
@@ -270,6 +273,364 @@ def pop3_take(args: dict[str, Any]) -> dict[str, Any]:
         pop.quit()
 
 
+# --- mail sessions that record their dialogue ---------------------------------------------------
+# Each command and reply is kept with its time (ms since the probe started) and whether the wire
+# was encrypted then; credentials are masked here, before anything leaves the host.
+
+_T0 = time.monotonic()
+_STARTED = time.time()  # the same moment on the wall clock: dialogues of two probes share one timeline
+MASK = "****"
+ROUND_TRIP_PAUSE = 0.5  # seconds between polls for a message to arrive
+
+
+class _Recorder:
+    def __init__(self, protocol: str) -> None:
+        self.protocol = protocol
+        self.lines: list[dict[str, Any]] = []
+        self.tls = False
+        self._mask_next = False  # the client line after a 334 challenge is a credential
+
+    def add(self, side: str, text: str) -> None:
+        if side == "C":
+            text = self._mask(text)
+        elif side == "S" and self.protocol == "smtp" and text.startswith("334"):
+            self._mask_next = True
+        self.lines.append(
+            {"t": round((time.monotonic() - _T0) * 1000, 1), "from": side, "text": text, "tls": self.tls}
+        )
+
+    def _mask(self, text: str) -> str:
+        if self._mask_next:
+            self._mask_next = False
+            return MASK
+        words = text.split(" ")
+        upper = [w.upper() for w in words]
+        if self.protocol == "smtp" and upper[:1] == ["AUTH"] and len(words) > 2:
+            return " ".join([*words[:2], MASK])
+        if self.protocol == "pop3" and upper[:1] == ["PASS"]:
+            return f"{words[0]} {MASK}"
+        if self.protocol == "imap" and len(words) > 3 and upper[1] == "LOGIN":
+            return " ".join([*words[:3], MASK])
+        return text
+
+    def started_tls(self, sock: Any) -> None:
+        self.tls = True
+        version = sock.version() if hasattr(sock, "version") else "TLS"
+        cipher = sock.cipher()[0] if hasattr(sock, "cipher") and sock.cipher() else ""
+        self.lines.append(
+            {
+                "t": round((time.monotonic() - _T0) * 1000, 1),
+                "from": "-",
+                "text": f"TLS handshake done ({version} {cipher}); from here the wire is encrypted",
+                "tls": True,
+            }
+        )
+
+
+def _text(data: bytes | str) -> str:
+    return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+
+
+def _message_summary(data: bytes) -> list[str]:
+    """The message of a DATA command, as its header lines and the size of its body."""
+    text = _text(data).replace("\r\n", "\n")
+    head, _, body = text.partition("\n\n")
+    lines = [h for h in head.split("\n") if h]
+    body_lines = [b for b in body.split("\n") if b not in ("", ".")]
+    return [*lines, "", f"[body: {len(body_lines)} line(s), {len(data)} bytes with the headers]", "."]
+
+
+class _SMTP(smtplib.SMTP):
+    def __init__(self, recorder: _Recorder, host: str, port: int, timeout: float) -> None:
+        self.rec = recorder
+        super().__init__(host, port, timeout=timeout)
+
+    def send(self, s: ReadableBuffer | str) -> None:
+        raw = s.encode("ascii") if isinstance(s, str) else bytes(s)
+        if raw.endswith(b"\r\n.\r\n") and raw.count(b"\r\n") > 1:
+            for line in _message_summary(raw):
+                self.rec.add("C", line)
+        else:
+            for line in _text(raw).rstrip("\r\n").split("\r\n"):
+                self.rec.add("C", line)
+        super().send(s)
+
+    def getreply(self) -> tuple[int, bytes]:
+        code, message = super().getreply()
+        for line in _text(message).split("\n") if message else [""]:
+            self.rec.add("S", f"{code} {line}".rstrip())
+        return code, message
+
+    def starttls(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        reply = super().starttls(*args, **kwargs)
+        self.rec.started_tls(self.sock)
+        return reply
+
+
+class _POP3(poplib.POP3):
+    def __init__(self, recorder: _Recorder, host: str, port: int, timeout: float) -> None:
+        self.rec = recorder
+        self._quiet = False
+        super().__init__(host, port, timeout=timeout)
+
+    def _putline(self, line: bytes) -> None:
+        self.rec.add("C", _text(line))
+        super()._putline(line)  # type: ignore[misc]
+
+    def _getline(self) -> tuple[bytes, int]:
+        line, octets = super()._getline()  # type: ignore[misc]
+        if not self._quiet:
+            self.rec.add("S", _text(line))
+        return line, octets
+
+    def _getlongresp(self) -> tuple[bytes, list[bytes], int]:
+        resp = self._getresp()  # type: ignore[attr-defined]
+        self._quiet = True
+        try:
+            lines: list[bytes] = []
+            octets = 0
+            line, o = self._getline()
+            while line != b".":
+                if line.startswith(b".."):
+                    o -= 1
+                    line = line[1:]
+                octets += o
+                lines.append(line)
+                line, o = self._getline()
+        finally:
+            self._quiet = False
+        shown = lines if len(lines) <= 8 and all(b": " not in x for x in lines) else []
+        for item in shown:
+            self.rec.add("S", _text(item))
+        if not shown:
+            self.rec.add("S", f"[{len(lines)} line(s), {octets} octets]")
+        self.rec.add("S", ".")
+        return resp, lines, octets
+
+    def stls(self, context: ssl.SSLContext | None = None) -> bytes:
+        reply = super().stls(context=context)
+        self.rec.started_tls(self.sock)
+        return reply
+
+
+class _IMAP4(imaplib.IMAP4):
+    def __init__(self, recorder: _Recorder, host: str, port: int, timeout: float) -> None:
+        self.rec = recorder
+        super().__init__(host, port, timeout=timeout)
+
+    def send(self, data: ReadableBuffer) -> None:
+        for line in _text(bytes(data)).rstrip("\r\n").split("\r\n"):
+            if line:
+                self.rec.add("C", line)
+        super().send(data)
+
+    def _get_line(self) -> bytes:
+        line: bytes = super()._get_line()  # type: ignore[misc]
+        self.rec.add("S", _text(line))
+        return line
+
+    def read(self, size: int) -> bytes:
+        data = super().read(size)
+        self.rec.add("S", f"[literal: {size} bytes]")
+        return data
+
+    def starttls(self, ssl_context: ssl.SSLContext | None = None) -> Any:
+        reply = super().starttls(ssl_context=ssl_context)
+        self.rec.started_tls(self.sock)
+        return reply
+
+
+def _message(args: dict[str, Any]) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = args["sender"], args["to"], args["subject"]
+    message["Message-ID"] = args.get("message_id") or make_msgid(domain=args["sender"].split("@")[1])
+    message.set_content(args.get("body") or "Sent by mastertech mail.\n")
+    return message
+
+
+def _smtp_error(exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        return {"code": code, "reply": _text(text), "stage": "RCPT TO"}
+    if isinstance(exc, smtplib.SMTPResponseException):
+        stage = "AUTH" if isinstance(exc, smtplib.SMTPAuthenticationError) else "SMTP"
+        if isinstance(exc, smtplib.SMTPSenderRefused):
+            stage = "MAIL FROM"
+        elif isinstance(exc, smtplib.SMTPDataError):
+            stage = "DATA"
+        return {"code": exc.smtp_code, "reply": _text(exc.smtp_error), "stage": stage}
+    return {"code": 0, "reply": f"{type(exc).__name__}: {exc}", "stage": "connect"}
+
+
+def mail_session_send(args: dict[str, Any]) -> dict[str, Any]:
+    """Submit one message: on 587 with STARTTLS and AUTH, or (`plain`) on 25 as the seed's clients
+    do. The answer says whether the server took it (250 after DATA) and the dialogue."""
+    rec = _Recorder("smtp")
+    message = _message(args)
+    out: dict[str, Any] = {"message_id": message["Message-ID"], "accepted": False}
+    try:
+        with _SMTP(rec, args["server"], int(args.get("port", 587)), TIMEOUT) as smtp:
+            smtp.ehlo(args.get("helo") or "mastertech-client")
+            if args.get("starttls", True):
+                smtp.starttls(context=_tls())
+                smtp.ehlo(args.get("helo") or "mastertech-client")
+            if args.get("password") is not None:
+                smtp.login(args["user"], args["password"])
+            smtp.send_message(message)
+            code, text = 250, "queued"
+            last = [x for x in rec.lines if x["from"] == "S"][-1:]
+            if last:
+                code, text = int(last[0]["text"][:3]), last[0]["text"][4:]
+            out.update(accepted=True, code=code, reply=text)
+    except Exception as exc:  # the refusal is the answer: its code and text, not a traceback
+        out.update(_smtp_error(exc))
+    out["transcript"], out["started"] = rec.lines, _STARTED
+    return out
+
+
+def _headers(raw: bytes) -> dict[str, str]:
+    import email.parser
+
+    parsed = email.parser.BytesHeaderParser().parsebytes(raw)
+    return {k: str(parsed.get(k, "")) for k in ("From", "To", "Subject", "Message-ID", "Date")}
+
+
+def _pop3_fetch(args: dict[str, Any], rec: _Recorder) -> list[dict[str, Any]]:
+    pop = _POP3(rec, args["server"], int(args.get("port", 110)), TIMEOUT)
+    try:
+        if args.get("starttls", True):
+            pop.stls(context=_tls())
+        pop.user(args["user"])
+        pop.pass_(args["password"])
+        pop.stat()
+        out = []
+        count = len(pop.list()[1])
+        for index in range(1, count + 1)[: int(args.get("limit", 50))]:
+            lines = pop.retr(index)[1]
+            headers = _headers(b"\r\n".join(lines))
+            if args.get("subject") and headers["Subject"] != args["subject"]:
+                continue
+            out.append({**headers, "size": sum(len(x) + 2 for x in lines), "id": str(index)})
+            if args.get("delete"):
+                pop.dele(index)
+        return out
+    finally:
+        pop.quit()
+
+
+def _imap_fetch(args: dict[str, Any], rec: _Recorder) -> list[dict[str, Any]]:
+    with _IMAP4(rec, args["server"], int(args.get("port", 143)), TIMEOUT) as imap:
+        if args.get("starttls", True):
+            imap.starttls(ssl_context=_tls())
+        imap.login(args["user"], args["password"])
+        imap.select("INBOX", readonly=not args.get("delete"))
+        criteria = ["SUBJECT", f'"{args["subject"]}"'] if args.get("subject") else ["ALL"]
+        _, data = imap.search(None, *criteria)
+        out = []
+        numbers = data[0].split()[: int(args.get("limit", 50))] if data and data[0] else []
+        for number in numbers:
+            _, parts = imap.fetch(number, "(RFC822.SIZE BODY.PEEK[HEADER])")
+            header = next((p[1] for p in parts if isinstance(p, tuple)), b"")
+            out.append({**_headers(header), "id": number.decode()})
+            if args.get("delete"):
+                imap.store(number, "+FLAGS", "\\Deleted")
+        if args.get("delete") and numbers:
+            imap.expunge()
+        imap.close()
+        imap.logout()
+        return out
+
+
+def mail_session_fetch(args: dict[str, Any]) -> dict[str, Any]:
+    """List and read a mailbox over POP3 or IMAP (STARTTLS unless `plain`); `delete` removes what
+    was read. With `wait` seconds, polls until a message with `subject` is there."""
+    protocol = args.get("protocol", "imap")
+    rec = _Recorder(protocol)
+    fetch = _pop3_fetch if protocol == "pop3" else _imap_fetch
+    deadline = time.monotonic() + float(args.get("wait", 0))
+    out: dict[str, Any] = {"messages": []}
+    while True:
+        rec.lines.clear()
+        rec.tls = False
+        try:
+            out = {"messages": fetch(args, rec)}
+        except Exception as exc:  # a refused login or a closed port is the answer
+            out = {"messages": [], "error": f"{type(exc).__name__}: {_text(str(exc))}"}
+        if out["messages"] or "error" in out or time.monotonic() + ROUND_TRIP_PAUSE > deadline:
+            break
+        time.sleep(ROUND_TRIP_PAUSE)
+    out["transcript"], out["started"] = rec.lines, _STARTED
+    return out
+
+
+def _send_quiet(server: str, job: dict[str, Any]) -> dict[str, Any]:
+    message = _message(job)
+    try:
+        with smtplib.SMTP(server, 587, timeout=TIMEOUT * 3) as smtp:
+            smtp.starttls(context=_tls())
+            smtp.login(job["user"], job["password"])
+            smtp.send_message(message)
+        return {"message_id": message["Message-ID"], "accepted": True}
+    except Exception as exc:  # counted as not accepted, with why
+        return {"message_id": message["Message-ID"], "accepted": False, **_smtp_error(exc)}
+
+
+def mail_batch(args: dict[str, Any]) -> dict[str, Any]:
+    """Submit many messages with `workers` concurrent SMTP clients; each job's outcome."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=int(args.get("workers", 4))) as pool:
+        results = list(pool.map(lambda job: _send_quiet(args["server"], job), args["jobs"]))
+    return {"results": results, "seconds": round(time.monotonic() - start, 3)}
+
+
+def mail_ids(args: dict[str, Any]) -> dict[str, Any]:
+    """The Message-IDs in a mailbox that contain `marker` (each as often as it is there); with
+    `expunge`, those messages are removed afterwards."""
+    with imaplib.IMAP4(args["server"], 143, timeout=TIMEOUT * 3) as imap:
+        imap.starttls(ssl_context=_tls())
+        imap.login(args["user"], args["password"])
+        imap.select("INBOX", readonly=not args.get("expunge"))
+        status, data = imap.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        ids, numbers = [], []
+        for part in data if status == "OK" else []:
+            if isinstance(part, tuple):
+                value = _text(part[1]).split(":", 1)[-1].strip()
+                if args["marker"] in value:
+                    ids.append(value)
+                    numbers.append(_text(part[0]).split()[0])
+        if args.get("expunge") and numbers:
+            imap.store(",".join(numbers), "+FLAGS", "\\Deleted")
+            imap.expunge()
+        return {"ids": ids}
+
+
+SERVICES = ("dovecot", "postfix")
+SERVICE_ACTIONS = ("start", "stop", "restart", "status")
+
+
+def service(args: dict[str, Any]) -> dict[str, Any]:
+    """Start, stop or restart one of the mail daemons on a server, the Debian way."""
+    name, action = args["name"], args["action"]
+    if name not in SERVICES or action not in SERVICE_ACTIONS:
+        return {"error": f"only {', '.join(SERVICE_ACTIONS)} of {', '.join(SERVICES)}"}
+    proc = subprocess.run(["service", name, action], capture_output=True, text=True, timeout=60)
+    return {"status": proc.returncode, "output": (proc.stdout + proc.stderr)[-1000:]}
+
+
+def ports_open(args: dict[str, Any]) -> dict[str, Any]:
+    """Which of this host's own TCP ports accept a connection (a daemon is back after a restart)."""
+    out = {}
+    for port in args["ports"]:
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=2):
+                out[str(port)] = True
+        except OSError:
+            out[str(port)] = False
+    return {"open": out}
+
+
 PROBES: dict[str, Probe] = {
     "host": host,
     "ping": ping,
@@ -279,6 +640,12 @@ PROBES: dict[str, Probe] = {
     "smtp_relay": smtp_relay,
     "imap_count": imap_count,
     "pop3_take": pop3_take,
+    "mail_session_send": mail_session_send,
+    "mail_session_fetch": mail_session_fetch,
+    "mail_batch": mail_batch,
+    "mail_ids": mail_ids,
+    "service": service,
+    "ports_open": ports_open,
 }
 
 

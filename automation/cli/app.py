@@ -25,9 +25,9 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _register() -> None:
-    from automation.cli import check, deploy, drift, emulator, lab, site, up
+    from automation.cli import check, deploy, drift, emulator, lab, mail, site, up
 
-    for group in (site, deploy, check, drift, up, emulator, lab):
+    for group in (site, deploy, check, drift, up, emulator, lab, mail):
         group.register(app)
 
 
