@@ -1,0 +1,68 @@
+"""The IOS command line as data: its modes and prompts, and what it prints to refuse or succeed.
+
+>>> import re
+>>> bad = re.compile(ERROR_PATTERN, re.M)
+>>> [bool(bad.search(out)) for out in ("% Invalid input detected at '^' marker.", "R1(config)#")]
+[True, False]
+>>> MODES["config-if"].prompt("R1")
+'R1(config-if)#'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Mode(BaseModel):
+    """A CLI mode: its prompt is the hostname, the suffix and the terminator."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    suffix: str  # between hostname and terminator, e.g. "(config-if)"
+    terminator: str
+    parent: str | None  # where `exit` goes; None: leaving ends the session
+
+    def prompt(self, hostname: str) -> str:
+        return f"{hostname}{self.suffix}{self.terminator}"
+
+
+MODES: Mapping[str, Mode] = MappingProxyType(
+    {
+        m.name: m
+        for m in (
+            Mode(name="user", suffix="", terminator=">", parent=None),
+            Mode(name="exec", suffix="", terminator="#", parent=None),
+            Mode(name="config", suffix="(config)", terminator="#", parent="exec"),
+            Mode(name="config-if", suffix="(config-if)", terminator="#", parent="config"),
+            Mode(name="config-subif", suffix="(config-subif)", terminator="#", parent="config"),
+            Mode(name="config-vlan", suffix="(config-vlan)", terminator="#", parent="config"),
+            Mode(name="dhcp-config", suffix="(dhcp-config)", terminator="#", parent="config"),
+            Mode(name="config-router", suffix="(config-router)", terminator="#", parent="config"),
+            Mode(name="config-line", suffix="(config-line)", terminator="#", parent="config"),
+        )
+    }
+)
+
+# How the lines start with which IOS refuses a command (after "% ", which some omit the space of).
+ERROR_MARKERS: tuple[str, ...] = (
+    "Invalid input",
+    "Incomplete command",
+    "Ambiguous command",
+    "Unknown command",
+    "Error",
+    "Bad mask",
+    "Hostname contains one or more illegal characters",
+)
+# Refusals printed without the "%": a switchport mode the encapsulation forbids, an address
+# that overlaps another interface's subnet.
+_UNMARKED = (r"^Command rejected.*$", r"^.*overlaps with.*$")
+
+# A refused line as a whole line (multiline), so a report can quote it; netmiko's error_pattern.
+ERROR_PATTERN = "|".join((r"^\s*% ?(?:" + "|".join(ERROR_MARKERS) + r").*$", *_UNMARKED))
+
+SAVE_OK = "[OK]"  # `write memory` / `copy running-config startup-config` succeeded
+RUNNING_CONFIG_MARKER = "Current configuration"  # the head of a whole `show running-config`

@@ -1,0 +1,68 @@
+"""IOS interface types: the long name IOS prints, the short form of `brief` outputs, abbreviations.
+
+IOS accepts any unambiguous prefix of a type (`g0/1`, `gi 0/1`, `lo0`, `vlan 10`) and prints one
+canonical long form; `show ip interface brief`, CDP and the MAC table print the short form.
+netutils knows many vendors' names but not IOS's prefix rule nor its `Vlan`/`Vl` spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Kind = Literal["router", "switch"]
+
+
+class InterfaceType(BaseModel):
+    """One interface type as IOS names it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str  # GigabitEthernet
+    short: str  # Gi
+    kinds: frozenset[Kind]  # the devices that have it
+    slotted: bool  # slot/port numbers (physical) rather than one unit number
+    rank: int  # position of the type in `show running-config`
+
+
+GIGABIT = InterfaceType(
+    name="GigabitEthernet", short="Gi", kinds=frozenset({"router", "switch"}), slotted=True, rank=30
+)
+LOOPBACK = InterfaceType(
+    name="Loopback", short="Lo", kinds=frozenset({"router", "switch"}), slotted=False, rank=10
+)
+VLAN = InterfaceType(name="Vlan", short="Vl", kinds=frozenset({"switch"}), slotted=False, rank=50)
+
+TYPES: tuple[InterfaceType, ...] = (GIGABIT, LOOPBACK, VLAN)
+
+_WRITTEN = re.compile(r"([A-Za-z][A-Za-z-]*)\s*(\d+(?:/\d+)*(?:\.\d+)?)")
+
+
+def short_name(name: str) -> str:
+    """The short form of a long interface name; other names (Linux eth0) are left as they are.
+
+    >>> short_name("GigabitEthernet0/1.10"), short_name("Loopback0"), short_name("eth0")
+    ('Gi0/1.10', 'Lo0', 'eth0')
+    """
+    for itype in TYPES:
+        if name.startswith(itype.name):
+            return itype.short + name.removeprefix(itype.name)
+    return name
+
+
+def long_name(text: str, kind: Kind | None = None) -> str | None:
+    """The long name of an interface as written to IOS, or None when IOS would not know it.
+
+    >>> long_name("g0/1"), long_name("Gi 0/1.10"), long_name("lo0"), long_name("vlan 10")
+    ('GigabitEthernet0/1', 'GigabitEthernet0/1.10', 'Loopback0', 'Vlan10')
+    >>> long_name("vlan 10", "router") is None
+    True
+    """
+    match = _WRITTEN.fullmatch(text.strip())
+    if match is None:
+        return None
+    word = match[1].lower()
+    found = [t for t in TYPES if t.name.lower().startswith(word) and (kind is None or kind in t.kinds)]
+    return f"{found[0].name}{match[2]}" if len(found) == 1 else None
