@@ -9,7 +9,7 @@ from pathlib import Path
 
 from automation.errors import UsageError
 from automation.models.design import Site
-from automation.models.platforms import short_name
+from automation.platforms.cisco_ios import short_name
 from automation.render.site import write_output_file
 
 # One colour per VLAN, in order; readable on white and distinct for the usual handful of VLANs.

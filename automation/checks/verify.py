@@ -16,8 +16,8 @@ from nornir.core.task import Result, Task
 from automation.checks.result import CheckReport, CheckResult
 from automation.checks.runner import judge_hosts
 from automation.models.design import RouterDesign, Site, SwitchDesign
-from automation.models.platforms import short_name
 from automation.parsers import parse_show
+from automation.platforms.cisco_ios import short_name
 
 Facts = dict[str, list[dict[str, Any]]]
 

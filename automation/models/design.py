@@ -54,7 +54,6 @@ class DhcpPool(Frozen):
     domain_name: str
     lease_days: int
     excluded: tuple[IPv4Address, IPv4Address]
-    vlan: int
 
 
 class OspfNetwork(Frozen):
@@ -156,6 +155,8 @@ class WebDesign(Frozen):
 
 
 class CableEnd(Frozen):
+    """One end of a cable, read once from topology.yaml's 'NODE INTERFACE'."""
+
     node: str
     interface: str
 

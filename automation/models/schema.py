@@ -1,4 +1,4 @@
-"""Schemas of a site's files, exactly as written on disk (no derivation here).
+"""Schemas of a site's files, exactly as written on disk (no derivation here), and `SiteFiles`.
 
 All models are frozen and forbid unknown keys, so a misspelt key is reported, never ignored.
 """
@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
@@ -26,7 +28,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from automation.errors import printable
+from automation.models.design import CableEnd
 from automation.models.files import kind_of
+from automation.platforms.cisco_ios import RESERVED_VLANS
 
 # Every error kind raised here has its fix in automation.models.files._KIND_FIX.
 
@@ -55,8 +59,7 @@ def _one_line(value: str) -> str:
 
 
 def _not_reserved(vid: int) -> int:
-    # IOS keeps 1002-1005 for FDDI and Token Ring: `vlan 1003` is refused on every switch.
-    if 1002 <= vid <= 1005:
+    if vid in RESERVED_VLANS:
         raise PydanticCustomError("vlan_reserved", "VLAN {vid} is reserved by IOS (1002-1005)", {"vid": vid})
     return vid
 
@@ -194,16 +197,19 @@ class Pc(Strict):
     address: IPv4Addr | None = None
 
 
-class Cable(Strict):
-    a: StrictStr
-    b: StrictStr
+def _cable_end(value: object) -> object:
+    """'R1 GigabitEthernet0/1' read once into CableEnd(node, interface); what it names is checked later."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    match = _END.match(value.strip())
+    if not match:
+        raise ValueError("a cable end is 'NODE INTERFACE', e.g. 'R1 GigabitEthernet0/1'")
+    return CableEnd(node=match[1], interface=match[2])
 
-    @field_validator("a", "b")
-    @classmethod
-    def _end_form(cls, value: str) -> str:
-        if not _END.match(value.strip()):
-            raise ValueError("a cable end is 'NODE INTERFACE', e.g. 'R1 GigabitEthernet0/1'")
-        return " ".join(value.split())
+
+class Cable(Strict):
+    a: Annotated[CableEnd, BeforeValidator(_cable_end)]
+    b: Annotated[CableEnd, BeforeValidator(_cable_end)]
 
 
 class Topology(Strict):
@@ -326,3 +332,15 @@ class SiteFile(Strict):
     dns: Dns | None = None
     mail: Mail | None = None
     web: Web | None = None
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """The five files of a site directory, each read and checked against its schema."""
+
+    directory: Path
+    hosts: Mapping[str, HostEntry]
+    groups: Mapping[str, GroupEntry]
+    defaults: Defaults
+    topology: Topology
+    site: SiteFile

@@ -8,13 +8,16 @@ import importlib
 import pytest
 
 MODULES = [
-    "automation.models.platforms",
+    "automation.platforms",
+    "automation.platforms.cisco_ios.interfaces",
+    "automation.platforms.cisco_ios.vlans",
+    "automation.platforms.cisco_ios.cli",
     "automation.models.files",
     "automation.render.environment",
     "automation.drift.scope",
     "automation.checks.verify",
     "automation.errors",
-    "automation.models.derive",
+    "automation.models.derive.dhcp",
     "automation.ansible",
     "automation.cli.output",
 ]

@@ -12,7 +12,8 @@ import pytest
 
 from automation import errors
 from automation.inventory import PROJECT_INVENTORY
-from automation.models import Site, derive, files, load_site
+from automation.models import Site, files, load_site
+from automation.models.derive import dhcp
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,7 @@ def test_diagram_shows_every_node_vlan_and_service(mastertech: Site, tmp_path: P
     assert "mail.mt.com" in text and "www.mastertech.com" in text
 
 
-@pytest.mark.parametrize("module", [errors, derive, files])
+@pytest.mark.parametrize("module", [errors, dhcp, files])
 def test_docstring_examples_of_site_helpers(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0
