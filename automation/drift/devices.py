@@ -7,8 +7,8 @@ from nornir.core.task import Result, Task
 
 from automation.checks.result import CheckReport, CheckResult
 from automation.checks.runner import judge_hosts
-from automation.drift.remediation import remediate
 from automation.models.design import Site
+from automation.remediation import remediate
 from automation.render import render_intended
 from automation.tasks.running import get_running_config
 

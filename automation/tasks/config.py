@@ -11,19 +11,14 @@ from dataclasses import dataclass, field
 from netmiko import ConfigInvalidException
 from nornir.core.task import Result, Task
 
-from automation.drift import remediate
 from automation.models.design import Site
+from automation.platforms.cisco_ios import ERROR_PATTERN, SAVE_OK
+from automation.remediation import remediate
 from automation.render import render_intended
 from automation.tasks.running import get_running_config
 
 log = logging.getLogger(__name__)
 
-# What IOS prints when it refuses a line, matched as the whole line so the report can quote it.
-IOS_ERROR = (
-    r"^\s*% ?(?:Invalid input|Incomplete command|Ambiguous command|Unknown command|Error|Bad mask).*$"
-    r"|^\s*% ?Hostname contains one or more illegal characters.*$"
-    r"|^Command rejected.*$|^.*overlaps with.*$"
-)
 _NETMIKO_REJECT = re.compile(r"at command: (?P<cmd>.*?), matched error: (?P<err>.*)", re.S)
 
 
@@ -40,17 +35,13 @@ class DeployOutcome:
     seconds: float = 0.0
 
 
-def render_config(task: Task, *, site: Site) -> Result:
-    return Result(host=task.host, result=render_intended(site, task.host.name))
-
-
 def _connection(task: Task):  # type: ignore[no-untyped-def]
     return task.host.get_connection("netmiko", task.nornir.config)
 
 
 def save_config(task: Task) -> Result:
     output = _connection(task).save_config()
-    if "[OK]" not in output:
+    if SAVE_OK not in output:
         return Result(host=task.host, failed=True, result=output)
     return Result(host=task.host, result=output, changed=True)
 
@@ -59,7 +50,7 @@ def _push(task: Task, commands: tuple[str, ...]) -> str:
     conn = _connection(task)
     conn.enable()
     try:
-        output: str = conn.send_config_set(list(commands), error_pattern=IOS_ERROR, read_timeout=60)
+        output: str = conn.send_config_set(list(commands), error_pattern=ERROR_PATTERN, read_timeout=60)
     finally:
         # netmiko stops at a rejected line still inside config mode; leave it, or the next
         # `show running-config` would itself be rejected.

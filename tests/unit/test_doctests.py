@@ -14,7 +14,7 @@ MODULES = [
     "automation.platforms.cisco_ios.cli",
     "automation.models.files",
     "automation.render.environment",
-    "automation.drift.scope",
+    "automation.remediation.scope",
     "automation.checks.verify",
     "automation.errors",
     "automation.models.derive.dhcp",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from hier_config import Platform, get_hconfig
 
-from automation.drift import managed_scope, remediate
 from automation.inventory import PROJECT_INVENTORY
 from automation.models import load_site
+from automation.remediation import managed_scope, remediate
 from automation.render import render_intended
 
 DAY0 = """Building configuration...
@@ -82,6 +82,6 @@ def test_running_plus_remediation_is_intended(intended: str) -> None:
 
 
 def test_physical_interfaces_are_defaulted_never_removed(intended: str) -> None:
-    rollback = remediate(DAY0, intended).rollback
-    assert not any(line.startswith("no interface GigabitEthernet") and "." not in line for line in rollback)
-    assert "no interface Loopback0" in rollback
+    back = remediate(intended, DAY0).commands  # the way a rollback goes: from intended to day 0
+    assert not any(line.startswith("no interface GigabitEthernet") and "." not in line for line in back)
+    assert "no interface Loopback0" in back

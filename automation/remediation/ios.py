@@ -9,15 +9,15 @@ from hier_config import HConfig, MatchRule, Platform, WorkflowRemediation, get_h
 from hier_config.models import OrderingRule
 from hier_config.platforms.driver_base import HConfigDriverBase
 
-from automation.drift.scope import managed_scope
+from automation.platforms.cisco_ios import TYPES
+from automation.remediation.scope import managed_scope
 
 
 @dataclass(frozen=True)
 class Remediation:
-    """What to send to go from running to intended, and what would undo it."""
+    """What to send to go from running to intended."""
 
     commands: tuple[str, ...]
-    rollback: tuple[str, ...]
 
     @property
     def empty(self) -> bool:
@@ -59,16 +59,16 @@ def remediate(running: str, intended: str) -> Remediation:
         get_hconfig(ios_driver(), managed_scope(running)),
         get_hconfig(ios_driver(), managed_scope(intended)),
     )
-    return Remediation(
-        commands=_fix_physical(_lines(workflow.remediation_config)),
-        rollback=_fix_physical(_lines(workflow.rollback_config)),
-    )
+    return Remediation(commands=_fix_physical(_lines(workflow.remediation_config)))
+
+
+_PHYSICAL = tuple(f"no interface {t.name}" for t in TYPES if t.slotted)
 
 
 def _fix_physical(lines: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for line in lines:
-        if line.startswith("no interface GigabitEthernet") and "." not in line:
+        if line.startswith(_PHYSICAL) and "." not in line:
             out.append("default interface " + line.removeprefix("no interface "))
         else:
             out.append(line)
