@@ -9,8 +9,8 @@ Two forms of an IOS device's config come from the same templates:
 
 from __future__ import annotations
 
-from automation.render.environment import TEMPLATES_DIR, environment, vlan_list
+from automation.render.environment import TEMPLATES_DIR, environment
 from automation.render.ios import render_device, render_intended
 from automation.render.site import render_site
 
-__all__ = ["TEMPLATES_DIR", "environment", "render_device", "render_intended", "render_site", "vlan_list"]
+__all__ = ["TEMPLATES_DIR", "environment", "render_device", "render_intended", "render_site"]

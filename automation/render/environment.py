@@ -8,32 +8,18 @@ from pathlib import Path
 
 import jinja2
 
+from automation.platforms.cisco_ios import vlan_list
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
-def vlan_list(vlans: Iterable[int]) -> str:
-    """VLAN ids as IOS prints them in `switchport trunk allowed vlan`: sorted, runs as ranges.
+def _allowed_vlans(vlans: Iterable[int]) -> str:
+    """A trunk's allowed list as `switchport trunk allowed vlan` takes it: "none" for no VLAN.
 
-    >>> vlan_list([20, 10, 11, 12, 99])
-    '10-12,20,99'
-    >>> vlan_list([])
-    'none'
+    >>> _allowed_vlans([30, 10, 11, 12]), _allowed_vlans([])
+    ('10-12,30', 'none')
     """
-    ids = sorted(set(vlans))
-    if not ids:
-        return "none"
-    runs: list[str] = []
-    start = prev = ids[0]
-    for vid in [*ids[1:], None]:
-        if vid is not None and vid == prev + 1:
-            prev = vid
-            continue
-        runs.append(
-            str(start) if start == prev else f"{start}-{prev}" if prev > start + 1 else f"{start},{prev}"
-        )
-        if vid is not None:
-            start = prev = vid
-    return ",".join(runs)
+    return vlan_list(vlans, empty="none")
 
 
 @cache
@@ -46,5 +32,5 @@ def environment(root: Path = TEMPLATES_DIR) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # device configs, not HTML
     )
-    env.filters["vlan_list"] = vlan_list
+    env.filters["vlan_list"] = _allowed_vlans
     return env

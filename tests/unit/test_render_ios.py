@@ -12,7 +12,8 @@ import pytest
 
 from automation.inventory import PROJECT_INVENTORY
 from automation.models import load_site
-from automation.render import render_device, render_intended, vlan_list
+from automation.platforms.cisco_ios import vlan_list
+from automation.render import render_device, render_intended
 
 GOLDEN = Path(__file__).parent / "golden"
 DEVICES = [
@@ -52,4 +53,4 @@ def test_canonical_form_is_what_ios_prints() -> None:
 
 
 def test_vlan_list_compresses_runs() -> None:
-    assert vlan_list([1, 2, 3, 5, 7, 8]) == "1-3,5,7,8"
+    assert vlan_list([1, 2, 3, 5, 7, 8], empty="none") == "1-3,5,7,8"
