@@ -9,7 +9,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,6 @@ def deploy_devices(
     site: Site,
     *,
     dry_run: bool = False,
-    on_done: Callable[[HostReport], None] | None = None,
 ) -> DeployReport:
     """Deploy every IOS host in `nr` in parallel; one host's failure never stops the others."""
     start = time.monotonic()
@@ -170,10 +169,7 @@ def deploy_devices(
     results = box["results"]
     report = DeployReport()
     for name in sorted(results):
-        host = _host_report(name, results)
-        report.hosts.append(host)
-        if on_done:
-            on_done(host)
+        report.hosts.append(_host_report(name, results))
     nr.close_connections(on_good=True, on_failed=True)
     report.seconds = time.monotonic() - start
     log.info("deploy: %s", asdict(report) if log.isEnabledFor(logging.DEBUG) else report.ok)
