@@ -38,6 +38,18 @@ class Switchport:
 
 
 @dataclass
+class PortSecurity:
+    """`switchport port-security` and its options (IOSvL2); stored and printed only."""
+
+    enabled: bool = False
+    maximum: int | None = None
+    violation: str | None = None  # protect | restrict (shutdown is the default)
+    sticky: bool = False
+    aging_time: int | None = None
+    mac_addresses: list[str] = field(default_factory=list)  # `mac-address [sticky] H.H.H`
+
+
+@dataclass
 class Interface:
     """One interface: physical port, subinterface, Loopback or Vlan (SVI)."""
 
@@ -58,6 +70,28 @@ class Interface:
     negotiation_auto: bool | None = None
     switchport: Switchport | None = None  # None = routed (router ports, `no switchport`, SVIs)
     portfast: bool = False
+    # Stored and printed only (no data-plane effect yet):
+    bandwidth: int | None = None  # `bandwidth KBPS`
+    mtu: int | None = None  # `mtu BYTES`
+    ip_mtu: int | None = None  # `ip mtu BYTES`
+    tcp_mss: int | None = None  # `ip tcp adjust-mss N`
+    ospf_area: tuple[int, str] | None = None  # `ip ospf PID area AREA`
+    ospf_network: str | None = None  # `ip ospf network point-to-point|broadcast|...`
+    ospf_priority: int | None = None
+    access_groups: dict[str, str] = field(default_factory=dict)  # "in"/"out" -> ACL name
+    nat: str | None = None  # `ip nat inside|outside`
+    ipv6_addresses: list[str] = field(default_factory=list)  # canonical `2001:DB8::1/64 [link-local]`
+    ipv6_enable: bool = False
+    ipv6_ospf: tuple[int, str] | None = None  # `ipv6 ospf PID area AREA`
+    cdp_enable: bool = True  # `no cdp enable` prints
+    lldp_transmit: bool = True
+    lldp_receive: bool = True
+    tunnel_source: str | None = None
+    tunnel_destination: IPv4Address | None = None
+    tunnel_mode: str | None = None
+    port_security: PortSecurity | None = None  # IOSvL2 `switchport port-security ...`
+    voice_vlan: int | None = None  # IOSvL2 `switchport voice vlan N`
+    channel_group: tuple[int, str] | None = None  # `channel-group N mode M`
 
     @property
     def parent(self) -> str | None:
@@ -89,12 +123,112 @@ class Vlan:
 
 @dataclass(frozen=True)
 class StaticRoute:
-    """`ip route PREFIX MASK NEXT_HOP|INTERFACE [DISTANCE]`."""
+    """`ip route PREFIX MASK NEXT_HOP|INTERFACE [DISTANCE] [name N] [permanent] [tag T]`.
+
+    `interface` may be "Null0" (a discard route: no next hop).
+    """
 
     prefix: IPv4Network
     next_hop: IPv4Address | None = None
     interface: str | None = None
     distance: int | None = None
+    name: str | None = None
+    tag: int | None = None
+    permanent: bool = False
+
+
+@dataclass(frozen=True)
+class AclEntry:
+    """One line of an access list, kept in IOS's printed form (`permit tcp any host A eq www`).
+
+    `text` is the canonical entry after `permit`/`deny` (or the remark text); `seq` orders it.
+    """
+
+    seq: int
+    action: str  # permit | deny | remark
+    text: str
+
+
+@dataclass
+class AccessList:
+    """A numbered (`access-list 10 ...`) or named (`ip access-list extended NAME`) IPv4 ACL."""
+
+    name: str
+    extended: bool
+    numbered: bool
+    entries: list[AclEntry] = field(default_factory=list)
+
+    def next_seq(self) -> int:
+        return (max((e.seq for e in self.entries), default=0) // 10 + 1) * 10
+
+
+@dataclass
+class Logging:
+    """`logging ...` lines; levels are IOS names (`informational`); stored, printed, no syslog."""
+
+    buffered: bool = False
+    buffered_size: int | None = None
+    buffered_level: str | None = None
+    console: bool = True
+    console_level: str | None = None
+    monitor: bool = True
+    monitor_level: str | None = None
+    trap_level: str | None = None  # None = informational (the default, not printed)
+    facility: str | None = None
+    source_interface: str | None = None
+    hosts: list[IPv4Address] = field(default_factory=list)
+    timestamps_debug: str | None = "datetime msec"  # `service timestamps debug ...`
+    timestamps_log: str | None = "datetime msec"
+
+
+@dataclass
+class NtpServer:
+    address: IPv4Address
+    prefer: bool = False
+    key: int | None = None
+    source: str | None = None
+
+
+@dataclass
+class Ntp:
+    """`ntp ...` lines; stored and printed (the clock is the host's)."""
+
+    servers: list[NtpServer] = field(default_factory=list)
+    source: str | None = None
+    master: int | None = None  # stratum of `ntp master [N]` (8 when bare)
+    update_calendar: bool = False
+    authenticate: bool = False
+    keys: dict[int, str] = field(default_factory=dict)  # `ntp authentication-key N md5 KEY`
+    trusted_keys: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Snmp:
+    """`snmp-server ...` lines as canonical text in IOS's order; no SNMP agent runs."""
+
+    communities: dict[str, str] = field(default_factory=dict)  # name -> canonical rest ("RO", "RW 10")
+    location: str | None = None
+    contact: str | None = None
+    traps: list[str] = field(default_factory=list)  # `snmp-server enable traps X`
+    hosts: list[str] = field(default_factory=list)  # canonical rest of `snmp-server host ...`
+    other: list[str] = field(default_factory=list)  # other `snmp-server` lines, as typed
+
+    @property
+    def enabled(self) -> bool:
+        return bool(
+            self.communities or self.hosts or self.traps or self.location or self.contact or self.other
+        )
+
+
+@dataclass
+class RoutingBlock:
+    """`router eigrp N` / `router bgp N` (and `ipv6 router ospf N`): child lines as canonical text.
+
+    Stored and printed in the order typed (duplicates and `no` forms removed); no routing runs.
+    """
+
+    header: str
+    lines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -118,6 +252,7 @@ class OspfProcess:
     router_id: IPv4Address | None = None
     passive_default: bool = False
     passive: list[str] = field(default_factory=list)  # canonical names (or exceptions when default)
+    extra: list[str] = field(default_factory=list)  # other lines, canonical text (stored, printed only)
     networks: list[OspfNetwork] = field(default_factory=list)
 
     def is_passive(self, interface: str) -> bool:
@@ -198,9 +333,35 @@ class RunningConfig:
     default_gateway: IPv4Address | None = None
     ip_routing: bool = True
     static_routes: list[StaticRoute] = field(default_factory=list)
+    null_routes: list[StaticRoute] = field(default_factory=list)  # `ip route ... Null0` (no data plane)
     ospf: dict[int, OspfProcess] = field(default_factory=dict)
     dhcp_excluded: list[ExcludedRange] = field(default_factory=list)
     dhcp_pools: dict[str, DhcpPool] = field(default_factory=dict)
+    # Stored and printed only (no data-plane effect yet):
+    services: dict[str, bool] = field(default_factory=dict)  # `[no] service X` beyond the fixed ones
+    logging: Logging = field(default_factory=Logging)
+    ntp: Ntp = field(default_factory=Ntp)
+    snmp: Snmp = field(default_factory=Snmp)
+    access_lists: dict[str, AccessList] = field(default_factory=dict)
+    cdp_run: bool = True
+    lldp_run: bool = False
+    banner_login: str | None = None
+    banner_exec: str | None = None
+    clock_timezone: str | None = None  # canonical rest: "CET 1 0"
+    clock_summer_time: str | None = None
+    ssh_timeout: int | None = None  # `ip ssh time-out N` (120 = default, not printed)
+    ssh_retries: int | None = None  # `ip ssh authentication-retries N` (3 = default)
+    scp_server: bool = False
+    login_block_for: tuple[int, int, int] | None = None  # seconds, attempts, within
+    login_on_failure_log: bool = False
+    login_on_success_log: bool = False
+    routing_blocks: dict[str, RoutingBlock] = field(default_factory=dict)  # key: header text
+    ipv6_unicast_routing: bool = False
+    ipv6_routes: list[str] = field(default_factory=list)  # canonical rest of `ipv6 route ...`
+    nat_lines: list[str] = field(default_factory=list)  # canonical rest of `ip nat ...`
+    vtp_mode: str | None = None  # IOSvL2: server (default) | client | transparent | off
+    vtp_domain: str | None = None
+    vtp_version: int | None = None
 
     @classmethod
     def factory(cls, kind: Kind, hostname: str | None = None) -> RunningConfig:
@@ -228,6 +389,8 @@ class RunningConfig:
         iface = self.interfaces.get(name)
         if iface is None:
             iface = Interface(name)
+            if self.kind == "switch" and name.startswith("Port-channel"):
+                iface.switchport = Switchport()  # IOSvL2 EtherChannels start as layer-2 ports
             self.interfaces[name] = iface
         return iface
 

@@ -8,6 +8,7 @@ the config) and `ssh_host_ed25519_key` (see `ssh.py`).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hashlib
 import logging
@@ -90,6 +91,9 @@ class DeviceSpec:
     login_policy: LoginPolicy | None = None  # None: IOS-like defaults (see login.py)
 
 
+LOG_BUFFER_LINES = 200  # messages kept for `show logging`
+
+
 class Device:
     """The shared state of one device; sessions come and go, this stays."""
 
@@ -107,6 +111,7 @@ class Device:
         self._kick = asyncio.Event()
         self._apply_task: asyncio.Task[None] | None = None
         self.login = LoginGuard(spec.login_policy)
+        self.log_buffer: collections.deque[str] = collections.deque(maxlen=LOG_BUFFER_LINES)
         # The state holds the host key and configs with secret hashes: private from the start.
         spec.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -177,6 +182,7 @@ class Device:
             if self.startup_text() is None:
                 self.save("system")
         self.boot_time = datetime.now(UTC)
+        self.syslog("%SYS-5-RESTART: System restarted --")
         self.last_change = None
         self.nvram_updated = None
         self._dirty = True
@@ -194,6 +200,25 @@ class Device:
         self.last_change = (datetime.now(UTC), user)
         self._dirty = True
         self._ensure_apply_task()
+
+    def syslog(self, message: str) -> None:
+        """Append a `%FAC-SEV-MNEMONIC: text` message to the logging buffer (`show logging`).
+
+        Nothing is sent to terminals: vty sessions get no unsolicited output.
+        """
+        from automation.emulator.shows.extra import syslog_line
+
+        self.log_buffer.append(syslog_line(datetime.now(UTC), message))
+
+    def free_vty(self) -> int | None:
+        """The lowest vty line number not in use, or None when every configured line is busy."""
+        lines = 0
+        for key in self.config.lines:
+            if key.startswith("vty "):
+                parts = [int(x) for x in key.split()[1:]]
+                lines = max(lines, parts[-1] + 1)
+        used = {s.vty for s in self.sessions if s.vty is not None}
+        return next((n for n in range(lines) if n not in used), None)
 
     def config_session_ended(self) -> None:
         if self._dirty:

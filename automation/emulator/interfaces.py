@@ -35,8 +35,10 @@ class InterfaceType:
 GIGABIT = InterfaceType("GigabitEthernet", "Gi", frozenset({"router", "switch"}), True, 30)
 LOOPBACK = InterfaceType("Loopback", "Lo", frozenset({"router", "switch"}), False, 10)
 VLAN = InterfaceType("Vlan", "Vl", frozenset({"switch"}), False, 50)
+TUNNEL = InterfaceType("Tunnel", "Tu", frozenset({"router"}), False, 15)
+PORT_CHANNEL = InterfaceType("Port-channel", "Po", frozenset({"switch"}), False, 20)
 
-TYPES: tuple[InterfaceType, ...] = (GIGABIT, LOOPBACK, VLAN)
+TYPES: tuple[InterfaceType, ...] = (GIGABIT, LOOPBACK, VLAN, TUNNEL, PORT_CHANNEL)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,10 @@ def parse_interface(text: str, kind: Kind) -> InterfaceName | None:
     if itype is VLAN and not 1 <= unit <= 4094:
         return None
     if itype is LOOPBACK and unit > 2147483647:
+        return None
+    if itype is TUNNEL and unit > 2147483647:
+        return None
+    if itype is PORT_CHANNEL and not 1 <= unit <= 48:
         return None
     return InterfaceName(itype, str(unit))
 

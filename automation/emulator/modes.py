@@ -44,5 +44,9 @@ MODES: dict[str, Mode] = {
         Mode("dhcp-config", "(dhcp-config)", "#", "config"),
         Mode("config-router", "(config-router)", "#", "config"),
         Mode("config-line", "(config-line)", "#", "config"),
+        Mode("config-router-lines", "(config-router)", "#", "config"),  # eigrp / bgp
+        Mode("config-std-nacl", "(config-std-nacl)", "#", "config"),
+        Mode("config-ext-nacl", "(config-ext-nacl)", "#", "config"),
+        Mode("config-if-range", "(config-if-range)", "#", "config"),
     )
 }

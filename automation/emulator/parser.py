@@ -29,6 +29,8 @@ Handler = Callable[["Session", "Args"], Awaitable[None]]
 
 _PATTERN_TOKEN = re.compile(r"\[|\]|\{|\}|\||<[^>]+>|[^\s\[\]{}|<>]+")
 _TOKEN = re.compile(r"\S+")
+_SIGNED = re.compile(r"-?\d+")
+_RANGE = re.compile(r"(-?\d+)-(-?\d+)")
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,9 @@ class Elem:
         if t == "line":
             return [(len(tokens) - i, line[tokens[i].start :].rstrip())]
         if t == "int":
-            if text.isdigit() and self.low <= int(text) <= self.high:
+            if (text.isdigit() or (self.low < 0 and _SIGNED.fullmatch(text))) and self.low <= int(
+                text
+            ) <= self.high:
                 return [(1, int(text))]
             return []
         if t == "ip":
@@ -143,6 +147,7 @@ class Command:
     no: str | None = None
     privilege: int = 1  # exec commands: 15 = privileged exec only
     mutates: bool = True  # config commands: False for navigation (exit, end, do)
+    placeholder: bool = False  # a real IOS word the emulator does not implement
 
 
 class Args:
@@ -156,6 +161,32 @@ class Args:
         self.negated = negated
         self.defaulted = defaulted
         self.line = line
+
+    elems: tuple[Elem, ...] = ()
+
+    def canonical(self) -> str:
+        """The line in canonical form: full keywords, arguments as IOS prints them (no `no`)."""
+        out: list[str] = []
+        elems = self.elems[1:] if self.negated else self.elems
+        for elem in elems:
+            if elem.keyword:
+                out.append(elem.keyword)
+            elif elem.name is not None and elem.name in self.values:
+                value = self.values[elem.name]
+                out.append(
+                    value.name if hasattr(value, "name") and not isinstance(value, str) else str(value)
+                )
+        return " ".join(out)
+
+    def head(self) -> str:
+        """The keywords before the first argument (what identifies a one-value setting)."""
+        out: list[str] = []
+        elems = self.elems[1:] if self.negated else self.elems
+        for elem in elems:
+            if not elem.keyword:
+                break
+            out.append(elem.keyword)
+        return " ".join(out)
 
     def has(self, keyword: str) -> bool:
         return keyword in self.keywords
@@ -211,8 +242,10 @@ def _parse_elem(tok: str) -> Elem:
     name, _, spec = tok[1:-1].partition(":")
     if spec.startswith("int"):
         _, _, rng = spec.partition(":")
-        low, _, high = (rng or "0-4294967295").partition("-")
-        return Elem(name=name, type="int", low=int(low), high=int(high))
+        m = _RANGE.fullmatch(rng or "0-4294967295")
+        if m is None:
+            raise ValueError(f"bad range in {tok}")
+        return Elem(name=name, type="int", low=int(m.group(1)), high=int(m.group(2)))
     return Elem(name=name, type=spec or "word")
 
 
@@ -260,24 +293,54 @@ class _State:
     keywords: list[str] = field(default_factory=list)
 
 
-def match(variants: Sequence[Variant], line: str, kind: Kind) -> Matched | ParseError:
-    """Match `line` against `variants`; the first complete variant (declaration order) wins."""
-    tokens = tokenize(line)
+class Grammar(list[Variant]):
+    """The variants of one mode, indexed by their first keyword so a line only meets its own."""
+
+    def __init__(self, variants: Sequence[Variant]) -> None:
+        super().__init__(variants)
+        self.order = {id(v): i for i, v in enumerate(variants)}
+        self.by_first: dict[str, list[Variant]] = {}
+        self.first_args: list[Variant] = []
+        for v in variants:
+            first = v.elems[0] if v.elems else None
+            if first is not None and first.keyword:
+                self.by_first.setdefault(first.keyword.lower(), []).append(v)
+            else:
+                self.first_args.append(v)
+
+    def starting(self, word: str) -> list[Variant]:
+        """Variants whose first keyword `word` may stand for (all of them when ambiguous)."""
+        if word in self.by_first:
+            return [*self.by_first[word], *self.first_args]
+        out: list[Variant] = []
+        for key, vs in self.by_first.items():
+            if key.startswith(word):
+                out.extend(vs)
+        return [*out, *self.first_args]
+
+
+def _walk(
+    variants: Sequence[Variant], tokens: list[Token], line: str, kind: Kind
+) -> tuple[list[_State], int, int | None, dict[int, int]]:
+    """Advance every variant over `tokens`: (states after the last token, furthest, ambiguous_at, order)."""
     n = len(tokens)
-    if n == 0:
-        return ParseError("incomplete")
-    at: dict[int, list[_State]] = {0: [_State(v, 0) for v in variants]}
-    complete: list[tuple[int, _State]] = []
+    if isinstance(variants, Grammar) and n:
+        order = variants.order
+        start = variants.starting(tokens[0].text.lower())
+    else:
+        order = {id(v): i for i, v in enumerate(variants)}
+        start = list(variants)
+    at: dict[int, list[_State]] = {0: [_State(v, 0) for v in start]}
+    final: list[_State] = []
     furthest = 0
     ambiguous_at: int | None = None
-    order = {id(v): i for i, v in enumerate(variants)}
     for t in range(n + 1):
         states = at.pop(t, [])
         if not states:
             continue
         furthest = max(furthest, t)
         if t == n:
-            complete.extend((t, s) for s in states if s.elem == len(s.variant.elems))
+            final = states
             continue
         word = tokens[t].text.lower()
         kw_states = [s for s in states if s.elem < len(s.variant.elems) and s.variant.elems[s.elem].keyword]
@@ -309,12 +372,128 @@ def match(variants: Sequence[Variant], line: str, kind: Kind) -> Matched | Parse
                 at.setdefault(t + used, []).append(
                     _State(s.variant, s.elem + 1, {**s.values, elem.name: value}, s.keywords)
                 )
+    return final, furthest, ambiguous_at, order
+
+
+def match(variants: Sequence[Variant], line: str, kind: Kind) -> Matched | ParseError:
+    """Match `line` against `variants`; the first complete variant (declaration order) wins."""
+    tokens = tokenize(line)
+    n = len(tokens)
+    if n == 0:
+        return ParseError("incomplete")
+    final, furthest, ambiguous_at, order = _walk(variants, tokens, line, kind)
+    complete = [(n, s) for s in final if s.elem == len(s.variant.elems)]
     if complete:
         _, best = min(complete, key=lambda c: order[id(c[1].variant)])
         v = best.variant
-        return Matched(v, Args(best.values, best.keywords, v.negated, v.defaulted, line))
+        args = Args(best.values, best.keywords, v.negated, v.defaulted, line)
+        args.elems = v.elems
+        return Matched(v, args)
     if furthest >= n:
         return ParseError("incomplete", len(line), n)
     if ambiguous_at is not None and ambiguous_at == furthest:
         return ParseError("ambiguous", tokens[furthest].start, furthest)
     return ParseError("invalid", tokens[furthest].start, furthest)
+
+
+# --- context help and completion -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    """One line of `?` help: the word or placeholder shown and what it stands for."""
+
+    word: str
+    elem: Elem | None = None  # None for `<cr>` and `|`
+
+
+def _placeholder(elem: Elem) -> str:
+    if elem.type == "int":
+        return f"<{elem.low}-{elem.high}>"
+    if elem.type in ("ip", "mask"):
+        return "A.B.C.D"
+    if elem.type == "line":
+        return "LINE"
+    return "WORD"
+
+
+def _next_entries(states: Sequence[_State], kind: Kind) -> tuple[list[HelpEntry], bool]:
+    """What may follow: arguments first (declaration order), then keywords alphabetically."""
+    from automation.emulator.interfaces import TYPES
+
+    args: dict[str, HelpEntry] = {}
+    words: dict[str, HelpEntry] = {}
+    complete = False
+    for s in states:
+        if s.elem >= len(s.variant.elems):
+            complete = True
+            continue
+        elem = s.variant.elems[s.elem]
+        if elem.keyword:
+            words.setdefault(elem.keyword.lower(), HelpEntry(elem.keyword, elem))
+        elif elem.type == "iface":
+            for t in TYPES:
+                if kind in t.kinds:
+                    words.setdefault(t.name.lower(), HelpEntry(t.name, elem))
+        else:
+            text = _placeholder(elem)
+            args.setdefault(text, HelpEntry(text, elem))
+    return [*args.values(), *(words[k] for k in sorted(words))], complete
+
+
+@dataclass(frozen=True)
+class Help:
+    """The answer to `?` or Tab at the end of `text`.
+
+    kind: "list" (`show ?`: entries + `<cr>`), "words" (`sh?`: the keywords `sh` may start),
+    "invalid" (the text before it does not parse; `column` for the caret), "unknown" (no keyword
+    starts with the partial word).
+    """
+
+    kind: str
+    entries: list[HelpEntry] = field(default_factory=list)
+    complete: bool = False
+    column: int = 0
+    partial: str = ""
+
+
+def context_help(variants: Sequence[Variant], text: str, kind: Kind) -> Help:
+    """What IOS lists for `?` typed after `text` (or completes for Tab)."""
+    tokens = tokenize(text)
+    partial = "" if not text or text[-1].isspace() else tokens[-1].text
+    before = tokens[:-1] if partial else tokens
+    if tokens:
+        # Within free text (a LINE argument already begun), `?` is just a character.
+        done, _, _, _ = _walk(variants, tokens, text, kind)
+        if done and all(
+            s.elem > 0 and s.variant.elems[s.elem - 1].type == "line" and s.variant.elems[s.elem - 1].name
+            for s in done
+        ):
+            return Help("literal")
+    if before:
+        final, furthest, _, _ = _walk(variants, before, text, kind)
+        if not final:
+            return Help("invalid", column=before[min(furthest, len(before) - 1)].start)
+    else:
+        final = [_State(v, 0) for v in variants]
+    entries, complete = _next_entries(final, kind)
+    if not partial:
+        return Help("list", entries, complete)
+    low = partial.lower()
+    words = [
+        e
+        for e in entries
+        if e.elem is not None and e.elem.keyword is not None and e.word.lower().startswith(low)
+    ]
+    words += [
+        e for e in entries if e.elem is not None and e.elem.type == "iface" and e.word.lower().startswith(low)
+    ]
+    if words:
+        return Help("words", sorted(words, key=lambda e: e.word.lower()), partial=partial)
+    # A value being typed for an argument: show what the argument takes.
+    args = [e for e in entries if e.elem is not None and e.elem.keyword is None and e.elem.type != "iface"]
+    for e in args:
+        assert e.elem is not None
+        if e.elem.accept([Token(partial, 0)], 0, kind, partial):
+            return Help("list", [e], False, partial=partial)
+    return Help("unknown", partial=partial)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from automation.emulator.grammar import grammar_for
 from automation.emulator.modes import MODES, Mode
-from automation.emulator.parser import Matched, ParseError, match, tokenize
+from automation.emulator.parser import Help, Matched, ParseError, context_help, match, tokenize
 from automation.emulator.pipe import OutputFilter, parse_filter, split_pipe
 
 if TYPE_CHECKING:
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 Ending = Literal["enter", "ctrl-z", "ctrl-c", "eof"]
 
 _PRINTABLE_RUN = re.compile(rb"[\x20-\x7e\x80-\xff]+")
+_EDITING_RUN = re.compile(rb"[\x20-\x3e\x40-\x7e\x80-\xff]+")  # `?` asks for help
+HISTORY_SIZE = 20  # IOS `history size` default on vty lines
+MORE = b" --More-- "
 _COMPACT_AT = 65536
 ERROR_MARKERS = (
     "% Invalid input",
@@ -35,6 +38,7 @@ ERROR_MARKERS = (
     "Bad mask",
     "overlaps with",
     "% Hostname contains",
+    "% Configuring IP routing on a LAN subinterface",
 )
 
 
@@ -96,6 +100,11 @@ class Session:
         self._out = bytearray()
         self._capture: list[str] | None = None
         self.closed = False
+        self.vty: int | None = None  # the vty line this session occupies (SSH sessions)
+        self.peer = "127.0.0.1"
+        self.paging = False  # `terminal length N` typed in this session: page at N lines
+        self.history: dict[bool, list[str]] = {False: [], True: []}  # exec / config histories
+        self._esc = 0  # escape-sequence state: 1 after ESC, 2 after ESC [ or ESC O
 
     # --- output -------------------------------------------------------------------------------
 
@@ -150,14 +159,33 @@ class Session:
             await self._ready.wait()
         return True
 
-    async def read_line(self, hidden: bool = False) -> InputLine:
-        """Read one line with IOS editing; echo as consumed (type-ahead is echoed in turn)."""
+    async def read_line(self, hidden: bool = False, editing: bool = False) -> InputLine:
+        """Read one line with IOS editing; echo as consumed (type-ahead is echoed in turn).
+
+        `editing` (the command prompt of a terminal): `?` help, Tab completion and history recall.
+        """
         buf = bytearray()
         echo = self.echo and not hidden
+        editing = editing and echo
+        run = _EDITING_RUN if editing else _PRINTABLE_RUN
+        recall = -1  # index into history while recalling with arrows / Ctrl-P/N
+        self._esc = 0
         while True:
             if not await self._next_chunk():
                 return InputLine(buf.decode("utf-8", "replace"), "eof")
-            m = _PRINTABLE_RUN.match(self._in, self._pos)
+            if self._esc:
+                byte = self._in[self._pos]
+                self._pos += 1
+                if self._esc == 1:
+                    self._esc = 2 if byte in (0x5B, 0x4F) else 0
+                    continue
+                if 0x30 <= byte <= 0x3F:  # parameter bytes of a CSI sequence
+                    continue
+                self._esc = 0
+                if editing and byte in (0x41, 0x42):  # up / down arrow
+                    recall = self._recall(buf, recall, older=byte == 0x41)
+                continue
+            m = run.match(self._in, self._pos)
             if m:
                 self._cr = False
                 buf += m.group(0)
@@ -197,7 +225,104 @@ class Session:
                 if echo and buf:
                     self._raw(b"\x08 \x08" * len(buf))
                 buf.clear()
-            # Other control bytes (tab, escape sequences' ESC...) are ignored.
+            elif editing and byte == 0x3F:  # `?`: context help, then the line is redrawn
+                text = buf.decode("utf-8", "replace")
+                result = self._help(text)
+                if result.kind == "literal":
+                    # Inside free text (a `| include` regex, a description): the character itself.
+                    buf.append(byte)
+                    self._raw(b"?")
+                    continue
+                self.show_help(text, result)
+                self._raw(self.prompt.encode() + bytes(buf))
+            elif editing and byte == 0x09:  # Tab: complete the keyword being typed
+                self._complete(buf)
+            elif editing and byte in (0x10, 0x0E):  # Ctrl-P / Ctrl-N
+                recall = self._recall(buf, recall, older=byte == 0x10)
+            elif byte == 0x1B:
+                self._esc = 1
+            # Other control bytes are ignored.
+
+    def _replace_line(self, buf: bytearray, text: bytes) -> None:
+        if buf:
+            self._raw(b"\x08 \x08" * len(buf))
+        buf[:] = text
+        self._raw(text)
+
+    def _recall(self, buf: bytearray, recall: int, older: bool) -> int:
+        """History recall: Ctrl-P/up goes back, Ctrl-N/down forward (past the newest: empty)."""
+        hist = self.history[self.mode.is_config]
+        if older:
+            if recall + 1 >= len(hist):
+                return recall
+            recall += 1
+        else:
+            if recall < 0:
+                return recall
+            recall -= 1
+        self._replace_line(buf, hist[-1 - recall].encode() if recall >= 0 else b"")
+        return recall
+
+    def _help(self, text: str) -> Help:
+        if self.mode.is_config:
+            return context_help(grammar_for(self.mode.name, self.device.kind), text, self.device.kind)
+        _command, pipe = split_pipe(text)
+        if pipe is not None:
+            words = pipe.split(maxsplit=1)
+            typing_regex = len(words) > 1 or (bool(words) and pipe.endswith(" "))
+            return Help("literal") if typing_regex else Help("pipe")
+        return context_help(grammar_for(self.mode.name, self.device.kind), text, self.device.kind)
+
+    def show_help(self, text: str, result: Help | None = None) -> None:
+        """Print IOS's `?` answer for the line typed so far (the line is redrawn by the caller)."""
+        from automation.emulator.grammar.help import describe
+
+        if result is None:
+            result = self._help(text)
+        self._raw(b"?\r\n")
+        if result.kind == "pipe":
+            rows = [(w, describe(w, "|")) for w in ("begin", "count", "exclude", "include", "section")]
+            self._help_rows(rows)
+        elif result.kind == "invalid":
+            self.out(
+                " " * (len(self.prompt) + result.column) + "^\n% Invalid input detected at '^' marker.\n\n"
+            )
+        elif result.kind == "unknown":
+            self.out("% Unrecognized command\n")
+        elif result.kind == "words":
+            self.out("".join(f"{e.word}  " for e in result.entries) + "\n\n")
+        else:
+            before = tokenize(text)
+            context = (
+                before[-2].text.lower() if len(before) >= 2 else (before[-1].text.lower() if before else "")
+            )
+            if result.partial:
+                context = before[-2].text.lower() if len(before) >= 2 else ""
+            rows = [(e.word, describe(e.word, context, e.elem)) for e in result.entries]
+            if result.complete and not self.mode.is_config and tokenize(text):
+                rows.append(("|", "Output modifiers"))
+            if result.complete:
+                rows.append(("<cr>", "<cr>"))
+            self._help_rows(rows)
+
+    def _help_rows(self, rows: list[tuple[str, str]]) -> None:
+        width = max((len(w) for w, _ in rows), default=0)
+        self.out("".join(f"  {w.ljust(width)}  {d}".rstrip() + "\n" for w, d in rows) + "\n")
+
+    def _complete(self, buf: bytearray) -> None:
+        text = buf.decode("utf-8", "replace")
+        if not text or text[-1].isspace():
+            return
+        result = self._help(text)
+        if result.kind != "words":
+            return
+        words = {e.word for e in result.entries}
+        exact = [w for w in words if w.lower() == result.partial.lower()]
+        if len(words) == 1 or exact:
+            word = exact[0] if exact else words.pop()
+            rest = word[len(result.partial) :].encode() + b" "
+            buf += rest
+            self._raw(rest)
 
     def _enter(self, buf: bytearray, ending: Ending) -> InputLine:
         if self.echo:
@@ -223,10 +348,14 @@ class Session:
         self._raw(self.prompt.encode())
         try:
             while True:
-                line = await self.read_line()
+                line = await self.read_line(editing=True)
                 if line.ending == "eof":
                     break
-                if line.ending != "ctrl-c":
+                if line.ending == "ctrl-c":
+                    if self.mode.is_config:
+                        self.leave_config()
+                else:
+                    self._remember(line.text)
                     await self.execute(line.text)
                     if line.ending == "ctrl-z" and self.mode.is_config:
                         self.leave_config()
@@ -238,6 +367,53 @@ class Session:
             if self.mode.is_config:
                 self.leave_config()
             self.closed = True
+
+    def _remember(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        hist = self.history[self.mode.is_config]
+        if not hist or hist[-1] != text:
+            hist.append(text)
+            del hist[:-HISTORY_SIZE]
+
+    async def _read_key(self) -> int | None:
+        """One keystroke (a CR LF pair is one Enter); None at end of input."""
+        while True:
+            if not await self._next_chunk():
+                return None
+            byte = self._in[self._pos]
+            self._pos += 1
+            was_cr, self._cr = self._cr, byte == 0x0D
+            if (byte == 0x0A and was_cr) or byte == 0x00:
+                continue
+            return byte
+
+    async def page(self, text: str) -> None:
+        """Print `text` a screen at a time: ` --More-- `, space = next screen, Enter = one line."""
+        lines = text.replace("\n", "\r\n").encode("utf-8", "replace").split(b"\r\n")
+        trailing = lines[-1] == b""
+        if trailing:
+            lines.pop()
+        screen = max(self.term_length - 1, 1)
+        i = 0
+        budget = screen
+        while i < len(lines):
+            chunk = lines[i : i + budget]
+            i += len(chunk)
+            last = i >= len(lines)
+            self._raw(b"\r\n".join(chunk) + (b"\r\n" if not last or trailing else b""))
+            if last:
+                break
+            self._raw(MORE)
+            key = await self._read_key()
+            self._raw(b"\x08" * len(MORE) + b" " * len(MORE) + b"\x08" * len(MORE))
+            if key in (0x20,):
+                budget = screen
+            elif key in (0x0D, 0x0A):
+                budget = 1
+            else:
+                break
 
     async def run_script(self) -> list[str]:
         """Feed-and-run without a terminal (boot from startup-config); returns the error lines."""
@@ -264,6 +440,10 @@ class Session:
 
     def leave_config(self) -> None:
         self.stack = [f for f in self.stack if not MODES[f.mode].is_config]
+        if self.vty is not None:
+            self.device.syslog(
+                f"%SYS-5-CONFIG_I: Configured from console by {self.user} on vty{self.vty} ({self.peer})"
+            )
         self.device.config_session_ended()
 
     def enter(self, mode: str, target: Any = None) -> None:
@@ -295,6 +475,14 @@ class Session:
             if line.lstrip().startswith("!"):
                 return
             await self._config_line(line)
+        elif self.paging and self.term_length > 0 and self.echo and self._capture is None:
+            captured: list[str] = []
+            self._capture = captured
+            try:
+                await self.exec_line(line, self.mode.name)
+            finally:
+                self._capture = None
+            await self.page("".join(captured))
         else:
             await self.exec_line(line, self.mode.name)
 
@@ -316,7 +504,13 @@ class Session:
             self.out(f'% Ambiguous command:  "{line.strip()}"\n')
 
     async def _run(self, matched: Matched) -> None:
-        await matched.variant.command.handler(self, matched.args)
+        try:
+            await matched.variant.command.handler(self, matched.args)
+        except (Reject, SessionClosed):
+            raise
+        except Exception:
+            # A fault in one command must not end the session (IOS prints nothing either).
+            log.exception("%s: %r failed", self.device.config.hostname, matched.args.line)
 
     async def exec_line(self, line: str, mode: str, offset: int = 0) -> None:
         """Run an exec-level line (also the target of `do`), with `| filter` support."""
@@ -357,17 +551,40 @@ class Session:
         except Reject as rej:
             self.error(rej, line, offset)
 
+    async def _run_on_range(self, matched: Matched, frame: Frame) -> None:
+        """`interface range`: run an interface command on each member as if typed there."""
+        for name in frame.target:
+            self.stack.append(Frame("config-if", name))
+            try:
+                await self._run(matched)
+            finally:
+                del self.stack[self.stack.index(frame) + 1 :]
+
     async def _config_line(self, line: str) -> None:
         kind = self.device.kind
         attempts: list[tuple[int, ParseError]] = []
         depth = len(self.stack) - 1
         while depth >= 0 and MODES[self.stack[depth].mode].is_config:
             result = match(grammar_for(self.stack[depth].mode, kind), line, kind)
+            if (
+                isinstance(result, Matched)
+                and result.variant.command.placeholder
+                and depth < len(self.stack) - 1
+            ):
+                # An enclosing mode knows the word but not the command: the line is an error
+                # here and the session stays in its sub-mode, as IOS does.
+                tokens = tokenize(line)
+                column = tokens[1].start if len(tokens) > 1 else 0
+                result = ParseError("invalid" if len(tokens) > 1 else "incomplete", column, 1)
             if isinstance(result, Matched):
                 # Fall-through: a command of an enclosing mode runs there and moves there.
                 del self.stack[depth + 1 :]
+                frame = self.stack[depth]
                 try:
-                    await self._run(result)
+                    if frame.mode == "config-if-range" and result.variant.command.mutates:
+                        await self._run_on_range(result, frame)
+                    else:
+                        await self._run(result)
                 except Reject as rej:
                     self.error(rej, line)
                     return

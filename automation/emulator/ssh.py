@@ -48,11 +48,13 @@ class DeviceSSHServer(asyncssh.SSHServer):
         self.privilege = 1
         self.username = ""
         self.peer = "?"
+        self.peer_host = "127.0.0.1"
         self.failures = 0
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         peer = conn.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if peer else "?"
+        self.peer_host = str(peer[0]) if peer else "127.0.0.1"
 
     def connection_lost(self, exc: Exception | None) -> None:
         if exc is not None:
@@ -112,20 +114,22 @@ class DeviceSSHServer(asyncssh.SSHServer):
         return False
 
     def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
-        return VtySession(self.device, self.username, self.privilege)
+        return VtySession(self.device, self.username, self.privilege, self.peer_host)
 
 
 class VtySession(asyncssh.SSHServerSession[bytes]):
     """A vty line: PTY shell (the clients' way) or one exec command."""
 
-    def __init__(self, device: Device, username: str, privilege: int) -> None:
+    def __init__(self, device: Device, username: str, privilege: int, peer: str = "127.0.0.1") -> None:
         self.device = device
+        self.peer = peer
         self.username = username
         self.privilege = privilege
         self.chan: asyncssh.SSHServerChannel[bytes] | None = None
         self.session: Session | None = None
         self.task: asyncio.Task[None] | None = None
         self._command: str | None = None
+        self._eof_early = False
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
@@ -145,6 +149,12 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
 
     def session_started(self) -> None:
         assert self.chan is not None
+        vty = self.device.free_vty()
+        if vty is None:
+            # Every configured vty line is in use: IOS drops the connection.
+            log.info("%s: no free vty line for %s", self.device.config.hostname, self.peer)
+            self.chan.exit(1)
+            return
         self.session = Session(
             self.device,
             user=self.username,
@@ -153,7 +163,11 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
             echo=self._command is None,
             hangup=self._hangup,
         )
+        self.session.vty = vty
+        self.session.peer = self.peer
         self.device.sessions.add(self.session)
+        if self._eof_early:
+            self.session.feed_eof()
         coro = self._shell() if self._command is None else self._exec(self._command)
         self.task = asyncio.get_running_loop().create_task(coro)
 
@@ -195,9 +209,18 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
             self.session.feed(data)
 
     def eof_received(self) -> bool:
+        """The client closed its input: the session ends, but its output still goes out.
+
+        Returning True keeps the channel half-open; `_finish` sends the exit status and closes
+        it once the command (or the shell reading the rest of its input) is done. (False made
+        asyncssh answer with EOF at once, and a one-shot exec whose EOF arrived before it ran
+        could never write its output or exit status: `ssh R1 "show clock" </dev/null` hung.)
+        """
         if self.session is not None:
             self.session.feed_eof()
-        return False
+        else:
+            self._eof_early = True
+        return True
 
     def connection_lost(self, exc: BaseException | None) -> None:
         if self.session is not None:

@@ -149,7 +149,9 @@ def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadedEmulator]:
         shell = RawShell(emu.hosts["R1"].port)
         shell.cmd("configure terminal")
         shell.cmd("interface Loopback9")
-        shell.cmd("description " + "a" * 5000)
+        shell.cmd("exit")
+        # A very long line without a "b" (descriptions stop at 240 characters, as on IOS).
+        shell.cmd("snmp-server location " + "a" * 5000)
         shell.cmd("end")
         shell.close()
         yield emu

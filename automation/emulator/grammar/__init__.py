@@ -5,11 +5,23 @@ from __future__ import annotations
 import functools
 
 from automation.emulator.interfaces import Kind
-from automation.emulator.parser import Command, Variant, compile_commands
+from automation.emulator.parser import Command, Grammar, Variant, compile_commands
 
 
 def _tables() -> dict[str, list[Command]]:
-    from automation.emulator.grammar import common, exec, router, switch
+    from automation.emulator.grammar import (
+        acl,
+        common,
+        exec,
+        ifextra,
+        l2,
+        ntp,
+        router,
+        routing,
+        services,
+        snmp,
+        switch,
+    )
     from automation.emulator.grammar.unsupported import (
         CONFIG_WORDS,
         EXEC_WORDS,
@@ -20,20 +32,41 @@ def _tables() -> dict[str, list[Command]]:
     # Placeholders come last: a real command always wins a tie.
     exec_extra = placeholders(EXEC_WORDS, config=False)
     if_extra = placeholders(INTERFACE_WORDS, config=True)
+    interface = [
+        *common.INTERFACE,
+        *ifextra.INTERFACE,
+        *switch.INTERFACE,
+        *l2.INTERFACE,
+        *if_extra,
+    ]
     return {
         "user": [*exec.USER, *exec_extra],
         "exec": [*exec.PRIVILEGED, *exec_extra],
-        "config": [*common.CONFIG, *switch.GLOBAL, *placeholders(CONFIG_WORDS, config=True)],
-        "config-if": [*common.INTERFACE, *switch.INTERFACE, *if_extra],
-        "config-subif": [*common.INTERFACE, *router.SUBINTERFACE, *if_extra],
+        "config": [
+            *common.CONFIG,
+            *services.CONFIG,
+            *acl.CONFIG,
+            *ntp.CONFIG,
+            *snmp.CONFIG,
+            *routing.CONFIG,
+            *switch.GLOBAL,
+            *l2.GLOBAL,
+            *placeholders(CONFIG_WORDS, config=True),
+        ],
+        "config-if": interface,
+        "config-if-range": interface,
+        "config-subif": [*common.INTERFACE, *ifextra.INTERFACE, *router.SUBINTERFACE, *if_extra],
         "config-vlan": [*switch.VLAN, *common.NAV],
         "dhcp-config": common.DHCP,
-        "config-router": common.ROUTER,
+        "config-router": [*common.ROUTER, *routing.OSPF],
+        "config-router-lines": [*routing.BLOCK, *common.NAV],
         "config-line": common.LINE,
+        "config-std-nacl": [*acl.NACL, *common.NAV],
+        "config-ext-nacl": [*acl.NACL, *common.NAV],
     }
 
 
 @functools.cache
 def grammar_for(mode: str, kind: Kind) -> list[Variant]:
     """Variants valid in `mode` on a device of `kind`; `no`/`default` forms in config modes."""
-    return compile_commands(_tables()[mode], kind, config_mode=mode not in ("user", "exec"))
+    return Grammar(compile_commands(_tables()[mode], kind, config_mode=mode not in ("user", "exec")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from automation.emulator.config import (
@@ -14,7 +15,7 @@ from automation.emulator.config import (
     StaticRoute,
     User,
 )
-from automation.emulator.interfaces import InterfaceName
+from automation.emulator.interfaces import InterfaceName, interface_name
 from automation.emulator.modes import HOSTNAME_ERROR, valid_hostname
 from automation.emulator.parser import Args, Command
 from automation.emulator.secret import decode_type7, keep_or_hash
@@ -170,29 +171,34 @@ async def file_prompt(s: Session, a: Args) -> None:
     s.device.config.file_prompt_quiet = not a.negated
 
 
-async def banner_motd(s: Session, a: Args) -> None:
-    cfg = s.device.config
-    if a.negated:
-        cfg.banner_motd = None
-        return
-    text: str = a["text"]
+async def banner_text(s: Session, text: str) -> str | None:
+    """The body of `banner X <delim>...<delim>`, reading further lines until the delimiter."""
     delim = "^C" if text.startswith("^C") else text[0]
     rest = text[len(delim) :]
     if delim in rest:
-        cfg.banner_motd = rest[: rest.index(delim)]
-        return
+        return rest[: rest.index(delim)]
     s.out(f"Enter TEXT message.  End with the character '{delim[0]}'.\n")
     lines = [rest] if rest else []
     while True:
         line = await s.read_line()
         if line.ending in ("eof", "ctrl-c") and not line.text:
-            return
+            return None
         if delim in line.text:
             lines.append(line.text[: line.text.index(delim)])
             break
         lines.append(line.text)
     body = "\n".join(lines)
-    cfg.banner_motd = ("\n" + body) if not rest else body
+    return ("\n" + body) if not rest else body
+
+
+async def banner_motd(s: Session, a: Args) -> None:
+    cfg = s.device.config
+    if a.negated:
+        cfg.banner_motd = None
+        return
+    text = await banner_text(s, a["text"])
+    if text is not None:
+        cfg.banner_motd = text
 
 
 async def interface(s: Session, a: Args) -> None:
@@ -216,6 +222,41 @@ async def interface(s: Session, a: Args) -> None:
     if name.name not in cfg.interfaces:
         cfg.new_interface(name.name)
     s.enter("config-subif" if name.parent else "config-if", name.name)
+
+
+def parse_range(text: str, kind: str) -> list[str] | None:
+    """`Gi0/1 - 3, Gi1/0 -1`, `GigabitEthernet0/1-2` -> canonical names; None if IOS refuses it."""
+    from automation.emulator.interfaces import parse_interface
+
+    names: list[str] = []
+    for part in text.split(","):
+        m = re.fullmatch(r"\s*([A-Za-z-]+)\s*((?:\d+/)*)(\d+)\s*(?:-\s*(\d+))?\s*", part)
+        if not m:
+            return None
+        word, prefix, first, last = m.group(1), m.group(2), int(m.group(3)), m.group(4)
+        end = int(last) if last is not None else first
+        if end < first:
+            return None
+        for unit in range(first, end + 1):
+            parsed = parse_interface(f"{word}{prefix}{unit}", kind)  # type: ignore[arg-type]
+            if parsed is None:
+                return None
+            if parsed.name not in names:
+                names.append(parsed.name)
+    return names
+
+
+async def interface_range(s: Session, a: Args) -> None:
+    cfg = s.device.config
+    names = parse_range(a["list"], s.device.kind)
+    if not names:
+        raise Reject("invalid", 2)
+    for name in names:
+        if name not in cfg.interfaces:
+            if interface_name(name).type.slotted:
+                raise Reject("invalid", 2)
+            cfg.new_interface(name)
+    s.enter("config-if-range", names)
 
 
 async def ip_routing(s: Session, a: Args) -> None:
@@ -329,7 +370,14 @@ async def do(s: Session, a: Args) -> None:
 
 
 async def description(s: Session, a: Args) -> None:
-    _iface(s).description = None if a.negated else a["text"]
+    text = None if a.negated else str(a["text"])
+    if text is not None and len(text) > 240:
+        # IOS takes at most 240 characters and refuses the line with a caret at the 241st.
+        start = a.line.index(text)
+        raise Reject(
+            message=" " * (len(s.prompt) + start + 240) + "^\n% Invalid input detected at '^' marker.\n\n"
+        )
+    _iface(s).description = text
 
 
 async def ip_address(s: Session, a: Args) -> None:
@@ -343,6 +391,13 @@ async def ip_address(s: Session, a: Args) -> None:
             iface.secondary = [x for x in iface.secondary if x.ip != a["addr"]]
         elif iface.address is not None and iface.address.ip == a["addr"]:
             iface.address = None
+        return
+    if iface.parent is not None and iface.dot1q_vlan is None:
+        s.out(
+            "\n% Configuring IP routing on a LAN subinterface is only allowed if that\n"
+            "subinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\n"
+            "or ISL vLAN.\n\n"
+        )
         return
     addr: IPv4Address = a["addr"]
     length = _mask_len(a["mask"], addr)
@@ -594,7 +649,7 @@ CONFIG = [
     Command("crypto key generate rsa [general-keys] [modulus <bits:int:360-4096>]", crypto_key),
     Command("ip ssh version <v:int:1-2>", ssh_version, no="ip ssh version [<v:int:1-2>]"),
     Command("file prompt quiet", file_prompt, no=""),
-    Command("banner motd <text:line>", banner_motd, no="banner motd"),
+    Command("interface range <list:line>", interface_range),
     Command("interface <if:iface>", interface, no="interface <if:iface>"),
     Command("ip routing", ip_routing, no=""),
     Command(

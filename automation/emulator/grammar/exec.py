@@ -15,6 +15,7 @@ from automation.emulator.render import render_body, render_interface_config
 from automation.emulator.session import Frame, Reject, Session, SessionClosed
 from automation.emulator.shows import (
     dhcp,
+    extra,
     interfaces,
     neighbors,
     ping,
@@ -73,6 +74,17 @@ async def configure(s: Session, a: Args) -> None:
 
 async def terminal_length(s: Session, a: Args) -> None:
     s.term_length = 24 if a.has("no") else a["n"]
+    # Paging starts once a length is set in the session (every client sends `terminal length 0`
+    # first; a vty's initial 24 lines would otherwise stall scripts that do not).
+    s.paging = s.term_length > 0
+
+
+async def show_history(s: Session, a: Args) -> None:
+    s.out("".join(f"  {line}\n" for line in s.history[False]))
+
+
+async def show_terminal(s: Session, a: Args) -> None:
+    s.out(system.terminal(s))
 
 
 async def terminal_width(s: Session, a: Args) -> None:
@@ -292,8 +304,103 @@ async def show_nothing(s: Session, a: Args) -> None:
 
 async def show_users(s: Session, a: Args) -> None:
     s.out("    Line       User       Host(s)              Idle       Location\n")
-    s.out(f"*866 vty 0     {s.user:<11}idle                 00:00:00 127.0.0.1\n\n")
-    s.out("  Interface    User               Mode         Idle     Peer Address\n\n")
+    others = sorted((x for x in s.device.sessions if x.vty is not None), key=lambda x: x.vty or 0)
+    for other in others:
+        mark = "*" if other is s else " "
+        vty = other.vty or 0
+        # IOSv numbers its lines con 0 = 0, aux 0 = 1, vty N = 2 + N.
+        s.out(f"{mark}{2 + vty:>3} vty {vty:<6}{other.user:<11}idle                 00:00:00 {other.peer}\n")
+    s.out("\n  Interface    User               Mode         Idle     Peer Address\n\n")
+
+
+async def show_access_lists(s: Session, a: Args) -> None:
+    from automation.emulator.grammar.acl import show_access_lists as render
+
+    name = a.get("name")
+    s.out(render(s.device.config.access_lists, None if name is None else str(name)))
+
+
+async def show_logging(s: Session, a: Args) -> None:
+    s.out(extra.show_logging(s.device.config, list(s.device.log_buffer)))
+
+
+async def show_snmp(s: Session, a: Args) -> None:
+    snmp = s.device.config.snmp
+    if not snmp.enabled:
+        s.out("%SNMP agent not enabled\n")
+        return
+    if a.has("community"):
+        for name in snmp.communities:
+            s.out(f"\nCommunity name: {name}\nCommunity Index: {name}\nCommunity SecurityName: {name}\n"
+                  "storage-type: nonvolatile\t active\n")  # fmt: skip
+    elif not a.has("user") and not a.has("group"):
+        s.out(f"Chassis: {s.device.serial}\n")
+        if snmp.contact:
+            s.out(f"Contact: {snmp.contact}\n")
+        if snmp.location:
+            s.out(f"Location: {snmp.location}\n")
+        s.out("0 SNMP packets input\n0 SNMP packets output\n")
+
+
+async def show_lldp_interface(s: Session, a: Args) -> None:
+    s.out(extra.show_lldp_interface(s.device.config))
+
+
+async def show_lacp_sys_id(s: Session, a: Args) -> None:
+    s.out(extra.show_lacp_sys_id(interface_mac(s.device.config.hostname, "bridge")))
+
+
+async def show_etherchannel(s: Session, a: Args) -> None:
+    from automation.emulator.grammar.l2 import etherchannel_summary
+
+    cfg = s.device.config
+    states = await _states(s)
+    up = {n for n, st in states.items() if st.link_up}
+    s.out(etherchannel_summary(cfg, up))
+
+
+async def show_ip_ospf(s: Session, a: Args) -> None:
+    cfg = s.device.config
+    neighbors = await s.device.dataplane.ospf_neighbors()
+    if a.has("brief"):
+        s.out(extra.show_ip_ospf_interface_brief(cfg, neighbors))
+    elif a.has("database"):
+        s.out(extra.show_ip_ospf_database(cfg, neighbors))
+    else:
+        s.out(extra.show_ip_ospf(cfg, neighbors))
+
+
+async def show_ip_protocols(s: Session, a: Args) -> None:
+    s.out(extra.show_ip_protocols(s.device.config, await s.device.dataplane.ospf_neighbors()))
+
+
+async def show_ip_ssh(s: Session, a: Args) -> None:
+    s.out(extra.show_ip_ssh(s.device.config))
+
+
+async def show_route_filtered(s: Session, a: Args) -> None:
+    routes = await s.device.dataplane.routes()
+    if a.has("summary"):
+        s.out(extra.route_summary(routes))
+        return
+    codes = {"static": ("S",), "connected": ("C", "L"), "ospf": ("O", "IA", "E1", "E2", "N1", "N2")}
+    which = next(k for k in codes if a.has(k))
+    chosen = [r for r in routes if r.protocol in codes[which]]
+    text = routing.show_ip_route(chosen)
+    s.out(text)
+
+
+async def show_vlan_id(s: Session, a: Args) -> None:
+    cfg = s.device.config
+    vid = a["vid"]
+    if vid not in cfg.vlan_ids():
+        s.out(f"VLAN id {vid} not found in current VLAN database\n")
+        return
+    s.out(vlan.show_vlan(cfg, only=vid))
+
+
+async def show_vlan_all_ports(s: Session, a: Args) -> None:
+    s.out(vlan.show_vlan(s.device.config, all_ports=True))
 
 
 async def dir_(s: Session, a: Args) -> None:
@@ -400,6 +507,22 @@ COMMON = [
     Command("show memory statistics", show_memory),
     Command("show processes cpu", show_cpu),
     Command("show users", show_users),
+    Command("show history", show_history),
+    Command("show {access-lists|ip access-lists} [{<name:int:1-2699>|<name:word>}]", show_access_lists),
+    Command("show logging", show_logging),
+    Command("show snmp [{user|group|community}]", show_snmp),
+    Command("show lldp interface [<if:iface>]", show_lldp_interface),
+    Command("show lacp sys-id", show_lacp_sys_id, kinds=SWITCH),
+    Command("show etherchannel summary", show_etherchannel, kinds=SWITCH),
+    Command("show ip ospf", show_ip_ospf),
+    Command("show ip ospf interface brief", show_ip_ospf),
+    Command("show ip ospf database", show_ip_ospf),
+    Command("show ip protocols", show_ip_protocols),
+    Command("show ip ssh", show_ip_ssh),
+    Command("show ip route {static|connected|ospf|summary}", show_route_filtered),
+    Command("show vlan id <vid:int:1-4094>", show_vlan_id, kinds=SWITCH),
+    Command("show vlan all-ports", show_vlan_all_ports, kinds=SWITCH),
+    Command("show terminal", show_terminal),
     Command("ping <dest:ip> [<opts:line>]", ping_),
     Command("traceroute <dest:ip> [<opts:line>]", traceroute_),
 ]

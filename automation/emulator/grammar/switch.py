@@ -10,9 +10,14 @@ from automation.emulator.session import Reject, Session
 SWITCH_ONLY = frozenset({"switch"})
 
 
+def _layer2(iface: Interface) -> bool:
+    """Ports that take `switchport` lines: physical ports and EtherChannels."""
+    return iface.is_physical or iface.name.startswith("Port-channel")
+
+
 def _port(s: Session) -> tuple[Interface, Switchport]:
     iface = s.device.config.interfaces[s.frame.target]
-    if not iface.is_physical:
+    if not _layer2(iface):
         raise Reject("invalid", 0)
     if iface.switchport is None:
         # IOS answers switchport subcommands on a routed port with this (and Ansible's `% Invalid`).
@@ -22,7 +27,7 @@ def _port(s: Session) -> tuple[Interface, Switchport]:
 
 async def switchport(s: Session, a: Args) -> None:
     iface = s.device.config.interfaces[s.frame.target]
-    if not iface.is_physical:
+    if not _layer2(iface):
         raise Reject("invalid", 0)
     if a.negated:
         if iface.switchport is not None:

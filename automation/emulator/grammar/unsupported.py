@@ -59,16 +59,13 @@ EXEC_WORDS = [
 ]
 
 CONFIG_WORDS = [
-    "access-list",
     "alias",
     "archive",
     "arp",
     "boot",
     "bridge",
     "call-home",
-    "cdp",
     "class-map",
-    "clock",
     "config-register",
     "default-information",
     "dial-peer",
@@ -76,35 +73,26 @@ CONFIG_WORDS = [
     "errdisable",
     "event",
     "key",
-    "lldp",
-    "logging",
     "mac",
     "monitor",
-    "ntp",
     "object-group",
     "policy-map",
     "port-channel",
     "privilege",
     "route-map",
     "scheduler",
-    "snmp-server",
     "subscriber",
     "tacacs-server",
     "track",
-    "vtp",
 ]
 
 INTERFACE_WORDS = [
     "arp",
-    "bandwidth",
-    "cdp",
-    "channel-group",
     "delay",
     "keepalive",
     "load-interval",
     "logging",
     "mac-address",
-    "mtu",
     "service-policy",
     "standby",
     "storm-control",
@@ -124,6 +112,6 @@ def placeholders(words: list[str], config: bool) -> list[Command]:
     out: list[Command] = []
     for word in words:
         no = "[<rest:line>]" if config else None
-        out.append(Command(f"{word} <rest:line>", unsupported, no=None))
-        out.append(Command(word, unsupported, no=f"{word} {no}" if no else None))
+        out.append(Command(f"{word} <rest:line>", unsupported, no=None, placeholder=True))
+        out.append(Command(word, unsupported, no=f"{word} {no}" if no else None, placeholder=True))
     return out

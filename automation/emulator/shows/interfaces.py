@@ -8,8 +8,8 @@ from automation.emulator.interfaces import interface_name, short_name
 from automation.emulator.render import vlan_ranges
 
 _SHOW_RANK = {
-    "router": {"GigabitEthernet": 0, "Loopback": 1, "Vlan": 2},
-    "switch": {"Vlan": 0, "GigabitEthernet": 1, "Loopback": 2},
+    "router": {"GigabitEthernet": 0, "Loopback": 1, "Vlan": 2, "Tunnel": 3, "Port-channel": 4},
+    "switch": {"Vlan": 0, "GigabitEthernet": 1, "Port-channel": 2, "Loopback": 3, "Tunnel": 4},
 }
 
 
@@ -71,8 +71,10 @@ def interfaces(cfg: RunningConfig, states: dict[str, InterfaceState], only: str 
         suffix = _conn_suffix(iface, line_status) if switch and iface.is_physical else ""
         out.append(f"{iface.name} is {line_status}, line protocol is {proto}{suffix}")
         mac = _mac(cfg, iface, states)
-        if kind == "Loopback":
-            out.append("  Hardware is Loopback")
+        if kind in ("Loopback", "Tunnel"):
+            out.append(f"  Hardware is {kind}")
+        elif kind == "Port-channel":
+            out.append(f"  Hardware is EtherChannel, address is {mac} (bia {mac})")
         elif kind == "Vlan":
             out.append(f"  Hardware is Ethernet SVI, address is {mac} (bia {mac})")
         else:
@@ -82,9 +84,17 @@ def interfaces(cfg: RunningConfig, states: dict[str, InterfaceState], only: str 
         if iface.address is not None and iface.switchport is None:
             out.append(f"  Internet address is {iface.address.with_prefixlen}")
         if kind == "Loopback":
-            out.append("  MTU 1514 bytes, BW 8000000 Kbit/sec, DLY 5000 usec,")
+            out.append(
+                f"  MTU {iface.mtu or 1514} bytes, BW {iface.bandwidth or 8000000} Kbit/sec, DLY 5000 usec,"
+            )
+        elif kind == "Tunnel":
+            out.append(
+                f"  MTU {iface.mtu or 17916} bytes, BW {iface.bandwidth or 100} Kbit/sec, DLY 50000 usec,"
+            )
         else:
-            out.append("  MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec,")
+            out.append(
+                f"  MTU {iface.mtu or 1500} bytes, BW {iface.bandwidth or 1000000} Kbit/sec, DLY 10 usec,"
+            )
         out.append("     reliability 255/255, txload 1/255, rxload 1/255")
         if iface.dot1q_vlan is not None:
             out.append(f"  Encapsulation 802.1Q Virtual LAN, Vlan ID  {iface.dot1q_vlan}.")

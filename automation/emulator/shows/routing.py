@@ -78,7 +78,7 @@ def show_ip_route(routes: list[Route], only: IPv4Network | None = None) -> str:
         if len(masks) == 1:
             out.append(
                 f"      {major.network_address}/{masks.pop()} is subnetted, "
-                f"{count} subnet{'s' if count != 1 else ''}"
+                f"{count} subnets"  # IOS says "1 subnets"
             )
             out.extend(_entry(r, True) for r in members)
         else:

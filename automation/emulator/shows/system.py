@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from automation.emulator.config import RunningConfig
+
+HISTORY_SIZE = 20  # session.HISTORY_SIZE (not imported: session imports the grammar)
+
+if TYPE_CHECKING:
+    from automation.emulator.session import Session
 
 
 def clock(now: datetime) -> str:
@@ -110,4 +116,40 @@ def cdp_global() -> str:
         "  Sending CDP packets every 60 seconds\n"
         "  Sending a holdtime value of 180 seconds\n"
         "  Sending CDPv2 advertisements is  enabled\n"
+    )
+
+
+def terminal(s: Session) -> str:
+    """`show terminal` of a vty (IOS 15.x layout from memory; the numbers are this session's)."""
+    line = 2 + (s.vty or 0)
+    return (
+        f'Line {line}, Location: "", Type: "xterm"\n'
+        f"Length: {s.term_length} lines, Width: {s.term_width} columns\n"
+        "Baud rate (TX/RX) is 9600/9600\n"
+        "Status: PSI Enabled, Ready, Active, No Exit Banner, Automore On\n"
+        "Capabilities: none\n"
+        "Modem state: Ready\n"
+        "Group codes:    0\n"
+        "Special Chars: Escape  Hold  Stop  Start  Disconnect  Activation\n"
+        "                ^^x    none   -     -       none         \n"
+        "Timeouts:      Idle EXEC    Idle Session   Modem Answer  Session   Dispatch\n"
+        "               00:10:00        never                        none     not set\n"
+        "                            Idle Session Disconnect Warning\n"
+        "                              never \n"
+        "                            Login-sequence User Response\n"
+        "                             00:00:30\n"
+        "                            Autoselect Initial Wait\n"
+        "                              not set \n"
+        "Modem type is unknown.\n"
+        "Session limit is not set.\n"
+        "Time since activation: 00:00:00\n"
+        "Editing is enabled.\n"
+        f"History is enabled, history size is {HISTORY_SIZE}.\n"
+        "DNS resolution in show commands is enabled\n"
+        "Full user help is disabled\n"
+        "Allowed input transports are ssh.\n"
+        "Allowed output transports are telnet ssh.\n"
+        "Preferred transport is none.\n"
+        "No output characters are padded\n"
+        "No special data dispatching characters\n"
     )

@@ -13,14 +13,25 @@ _RESERVED = [
 ]
 
 
-def vlan_members(cfg: RunningConfig) -> dict[int, list[str]]:
-    """Access ports per VLAN (trunks and routed ports are not listed by `show vlan`)."""
+def vlan_members(cfg: RunningConfig, all_ports: bool = False) -> dict[int, list[str]]:
+    """Access ports per VLAN (trunks and routed ports are not listed by `show vlan`).
+
+    `all_ports` (`show vlan all-ports`): trunks too, under every VLAN they carry.
+    """
     members: dict[int, list[str]] = {}
+    existing = set(cfg.vlan_ids())
     for iface in cfg.sorted_interfaces():
         sp = iface.switchport
-        if sp is None or sp.is_trunk or not iface.is_physical:
+        if sp is None or not iface.is_physical:
+            continue
+        if sp.is_trunk:
+            if all_ports:
+                for vid in sorted(existing & sp.trunk_allowed):
+                    members.setdefault(vid, []).append(short_name(iface.name))
             continue
         members.setdefault(sp.access_vlan, []).append(short_name(iface.name))
+    for ports in members.values():
+        ports.sort(key=lambda p: [int(x) for x in p[2:].split("/")])
     return members
 
 
@@ -30,7 +41,7 @@ def _port_lines(ports: list[str]) -> list[str]:
     for port in ports:
         candidate = f"{current}, {port}" if current else port
         if len(candidate) > 31:
-            lines.append(current + ",")
+            lines.append(current)  # IOS ends a wrapped line without the comma
             current = port
         else:
             current = candidate
@@ -38,10 +49,12 @@ def _port_lines(ports: list[str]) -> list[str]:
     return lines
 
 
-def _brief_rows(cfg: RunningConfig) -> list[str]:
-    members = vlan_members(cfg)
+def _brief_rows(cfg: RunningConfig, only: int | None = None, all_ports: bool = False) -> list[str]:
+    members = vlan_members(cfg, all_ports)
     rows: list[str] = []
     for vid in cfg.vlan_ids():
+        if only is not None and vid != only:
+            continue
         name = "default" if vid == 1 else cfg.vlans[vid].display_name
         ports = _port_lines(members.get(vid, []))
         rows.append(
@@ -51,33 +64,41 @@ def _brief_rows(cfg: RunningConfig) -> list[str]:
         )
         rows += [f"{'':48}{p}" for p in ports[1:]]
     for vid, name, _, _ in _RESERVED:
-        rows.append(f"{vid:<5}{name:<33}act/unsup ")
+        if only is None:
+            rows.append(f"{vid:<5}{name:<33}act/unsup ")
     return rows
 
 
-def show_vlan_brief(cfg: RunningConfig) -> str:
+def show_vlan_brief(cfg: RunningConfig, only: int | None = None, all_ports: bool = False) -> str:
     head = [
         "",
         "VLAN Name                             Status    Ports",
         "---- -------------------------------- --------- -------------------------------",
     ]
-    return "\n".join(head + _brief_rows(cfg)) + "\n"
+    return "\n".join(head + _brief_rows(cfg, only, all_ports)) + "\n"
 
 
-def show_vlan(cfg: RunningConfig) -> str:
-    out = show_vlan_brief(cfg).rstrip("\n").split("\n")
+def show_vlan(cfg: RunningConfig, only: int | None = None, all_ports: bool = False) -> str:
+    """`show vlan` / `show vlan id N` (that VLAN only) / `show vlan all-ports` (trunks listed)."""
+    out = show_vlan_brief(cfg, only, all_ports).rstrip("\n").split("\n")
     out += [
         "",
         "VLAN Type  SAID       MTU   Parent RingNo BridgeNo Stp  BrdgMode Trans1 Trans2",
         "---- ----- ---------- ----- ------ ------ -------- ---- -------- ------ ------",
     ]
     for vid in cfg.vlan_ids():
-        out.append(f"{vid:<5}enet  {100000 + vid:<11}1500  -      -      -        -    -        0      0   ")
+        if only is None or vid == only:
+            out.append(
+                f"{vid:<5}enet  {100000 + vid:<11}1500  -      -      -        -    -        0      0   "
+            )
+    if only is None:
+        out += [
+            "1002 fddi  101002     1500  -      -      -        -    -        0      0   ",
+            "1003 tr    101003     1500  -      -      -        -    -        0      0   ",
+            "1004 fdnet 101004     1500  -      -      -        ieee -        0      0   ",
+            "1005 trnet 101005     1500  -      -      -        ibm  -        0      0   ",
+        ]
     out += [
-        "1002 fddi  101002     1500  -      -      -        -    -        0      0   ",
-        "1003 tr    101003     1500  -      -      -        -    -        0      0   ",
-        "1004 fdnet 101004     1500  -      -      -        ieee -        0      0   ",
-        "1005 trnet 101005     1500  -      -      -        ibm  -        0      0   ",
         "",
         "Remote SPAN VLANs",
         "------------------------------------------------------------------------------",
