@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SITE ?= mastertech
 
-.PHONY: setup debian-packages up down test test-unit test-emulator test-lab test-acceptance lint golden clean
+.PHONY: setup debian-packages up down test test-unit test-unit-random test-emulator test-lab test-acceptance lint golden clean
 
 setup: debian-packages $(VENV)/.installed
 
@@ -31,9 +31,15 @@ down: setup
 
 test: setup
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory test-unit-random
 
 test-unit: setup
 	$(VENV)/bin/pytest -m unit
+
+# The unit tier once more in a shuffled order, a new one each run (its seed is printed at the top):
+# a unit test must pass alone and after any other. Repeat an order with RANDOM_SEED=N.
+test-unit-random: setup
+	$(VENV)/bin/pytest -m unit -q --random-order-bucket=global $(if $(RANDOM_SEED),--random-order-seed=$(RANDOM_SEED))
 
 test-emulator: setup
 	$(VENV)/bin/pytest -m emulator
