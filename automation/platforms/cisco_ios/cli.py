@@ -56,6 +56,7 @@ ERROR_MARKERS: tuple[str, ...] = (
     "Error",
     "Bad mask",
     "Hostname contains one or more illegal characters",
+    "Configuring IP routing on a LAN subinterface",  # an address before `encapsulation dot1Q`
 )
 # Refusals printed without the "%": a switchport mode the encapsulation forbids, an address
 # that overlaps another interface's subnet.

@@ -34,8 +34,12 @@ LOOPBACK = InterfaceType(
     name="Loopback", short="Lo", kinds=frozenset({"router", "switch"}), slotted=False, rank=10
 )
 VLAN = InterfaceType(name="Vlan", short="Vl", kinds=frozenset({"switch"}), slotted=False, rank=50)
+TUNNEL = InterfaceType(name="Tunnel", short="Tu", kinds=frozenset({"router"}), slotted=False, rank=15)
+PORT_CHANNEL = InterfaceType(
+    name="Port-channel", short="Po", kinds=frozenset({"switch"}), slotted=False, rank=20
+)
 
-TYPES: tuple[InterfaceType, ...] = (GIGABIT, LOOPBACK, VLAN)
+TYPES: tuple[InterfaceType, ...] = (GIGABIT, LOOPBACK, VLAN, TUNNEL, PORT_CHANNEL)
 
 _WRITTEN = re.compile(r"([A-Za-z][A-Za-z-]*)\s*(\d+(?:/\d+)*(?:\.\d+)?)")
 
@@ -55,8 +59,8 @@ def short_name(name: str) -> str:
 def long_name(text: str, kind: Kind | None = None) -> str | None:
     """The long name of an interface as written to IOS, or None when IOS would not know it.
 
-    >>> long_name("g0/1"), long_name("Gi 0/1.10"), long_name("lo0"), long_name("vlan 10")
-    ('GigabitEthernet0/1', 'GigabitEthernet0/1.10', 'Loopback0', 'Vlan10')
+    >>> long_name("g0/1"), long_name("Gi 0/1.10"), long_name("lo0"), long_name("vlan 10"), long_name("po1")
+    ('GigabitEthernet0/1', 'GigabitEthernet0/1.10', 'Loopback0', 'Vlan10', 'Port-channel1')
     >>> long_name("vlan 10", "router") is None
     True
     """
