@@ -67,9 +67,13 @@ PLAYBOOK = [
 FACTS_TASK = {"name": "facts", "cisco.ios.ios_facts": {"gather_subset": ["all"]}}
 
 
-def run_playbook(tmp: Path, port: int, ssh_type: str, with_facts: bool) -> dict[str, dict[str, Any]]:
+def run_playbook(
+    tmp: Path, port: int, ssh_type: str, with_facts: bool, tasks: list[dict[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Run the playbook (or `tasks` instead of its own) against R1 at `port`; results by task name."""
     play = [dict(PLAYBOOK[0])]
-    play[0]["tasks"] = [*PLAYBOOK[0]["tasks"], *([FACTS_TASK] if with_facts else [])]
+    own = PLAYBOOK[0]["tasks"] if tasks is None else tasks
+    play[0]["tasks"] = [*own, *([FACTS_TASK] if with_facts else [])]
     (tmp / "project").mkdir(parents=True)
     (tmp / "inventory").mkdir()
     (tmp / "project" / "site.yml").write_text(yaml.safe_dump(play))

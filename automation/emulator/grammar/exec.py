@@ -512,7 +512,7 @@ COMMON = [
     Command("show logging", show_logging),
     Command("show snmp [{user|group|community}]", show_snmp),
     Command("show lldp interface [<if:iface>]", show_lldp_interface),
-    Command("show lacp sys-id", show_lacp_sys_id, kinds=SWITCH),
+    Command("show lacp sys-id", show_lacp_sys_id),
     Command("show etherchannel summary", show_etherchannel, kinds=SWITCH),
     Command("show ip ospf", show_ip_ospf),
     Command("show ip ospf interface brief", show_ip_ospf),
