@@ -26,7 +26,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -327,6 +327,27 @@ class _Recorder:
         )
 
 
+class _RecordingContext(ssl.SSLContext):
+    """The probes' TLS context that notes in the dialogue the moment the wire becomes encrypted
+    (imaplib reads the capabilities again inside its starttls, already over TLS)."""
+
+    recorder: _Recorder | None = None
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> Any:
+        sock = super().wrap_socket(*args, **kwargs)
+        if self.recorder is not None:
+            self.recorder.started_tls(sock)
+        return sock
+
+
+def _recording_tls(recorder: _Recorder) -> _RecordingContext:
+    context = _RecordingContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False  # the lab's self-made certificate, as in _tls()
+    context.verify_mode = ssl.CERT_NONE
+    context.recorder = recorder
+    return context
+
+
 def _text(data: bytes | str) -> str:
     return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
 
@@ -355,16 +376,16 @@ class _SMTP(smtplib.SMTP):
                 self.rec.add("C", line)
         super().send(s)
 
+    def putcmd(self, cmd: str, args: str = "") -> None:
+        # smtplib sends some verbs in lower case (mail, rcpt, data); mail clients and the RFC's
+        # examples use upper case, and so does the dialogue shown to the student.
+        super().putcmd(cmd.upper(), args)
+
     def getreply(self) -> tuple[int, bytes]:
         code, message = super().getreply()
         for line in _text(message).split("\n") if message else [""]:
             self.rec.add("S", f"{code} {line}".rstrip())
         return code, message
-
-    def starttls(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        reply = super().starttls(*args, **kwargs)
-        self.rec.started_tls(self.sock)
-        return reply
 
 
 class _POP3(poplib.POP3):
@@ -407,11 +428,6 @@ class _POP3(poplib.POP3):
         self.rec.add("S", ".")
         return resp, lines, octets
 
-    def stls(self, context: ssl.SSLContext | None = None) -> bytes:
-        reply = super().stls(context=context)
-        self.rec.started_tls(self.sock)
-        return reply
-
 
 class _IMAP4(imaplib.IMAP4):
     def __init__(self, recorder: _Recorder, host: str, port: int, timeout: float) -> None:
@@ -434,16 +450,12 @@ class _IMAP4(imaplib.IMAP4):
         self.rec.add("S", f"[literal: {size} bytes]")
         return data
 
-    def starttls(self, ssl_context: ssl.SSLContext | None = None) -> Any:
-        reply = super().starttls(ssl_context=ssl_context)
-        self.rec.started_tls(self.sock)
-        return reply
-
 
 def _message(args: dict[str, Any]) -> EmailMessage:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = args["sender"], args["to"], args["subject"]
     message["Message-ID"] = args.get("message_id") or make_msgid(domain=args["sender"].split("@")[1])
+    message["Date"] = formatdate(localtime=True)
     message.set_content(args.get("body") or "Sent by mastertech mail.\n")
     return message
 
@@ -472,7 +484,7 @@ def mail_session_send(args: dict[str, Any]) -> dict[str, Any]:
         with _SMTP(rec, args["server"], int(args.get("port", 587)), TIMEOUT) as smtp:
             smtp.ehlo(args.get("helo") or "mastertech-client")
             if args.get("starttls", True):
-                smtp.starttls(context=_tls())
+                smtp.starttls(context=_recording_tls(rec))
                 smtp.ehlo(args.get("helo") or "mastertech-client")
             if args.get("password") is not None:
                 smtp.login(args["user"], args["password"])
@@ -499,7 +511,7 @@ def _pop3_fetch(args: dict[str, Any], rec: _Recorder) -> list[dict[str, Any]]:
     pop = _POP3(rec, args["server"], int(args.get("port", 110)), TIMEOUT)
     try:
         if args.get("starttls", True):
-            pop.stls(context=_tls())
+            pop.stls(context=_recording_tls(rec))
         pop.user(args["user"])
         pop.pass_(args["password"])
         pop.stat()
@@ -521,9 +533,9 @@ def _pop3_fetch(args: dict[str, Any], rec: _Recorder) -> list[dict[str, Any]]:
 def _imap_fetch(args: dict[str, Any], rec: _Recorder) -> list[dict[str, Any]]:
     with _IMAP4(rec, args["server"], int(args.get("port", 143)), TIMEOUT) as imap:
         if args.get("starttls", True):
-            imap.starttls(ssl_context=_tls())
+            imap.starttls(ssl_context=_recording_tls(rec))
         imap.login(args["user"], args["password"])
-        imap.select("INBOX", readonly=not args.get("delete"))
+        imap.select("INBOX")  # SELECT, as mail clients do; BODY.PEEK leaves the messages unread
         criteria = ["SUBJECT", f'"{args["subject"]}"'] if args.get("subject") else ["ALL"]
         _, data = imap.search(None, *criteria)
         out = []
@@ -591,7 +603,9 @@ def mail_ids(args: dict[str, Any]) -> dict[str, Any]:
     with imaplib.IMAP4(args["server"], 143, timeout=TIMEOUT * 3) as imap:
         imap.starttls(ssl_context=_tls())
         imap.login(args["user"], args["password"])
-        imap.select("INBOX", readonly=not args.get("expunge"))
+        _, count = imap.select("INBOX", readonly=not args.get("expunge"))
+        if not count or count[0] in (b"0", None):
+            return {"ids": []}  # FETCH 1:* of an empty mailbox is a protocol error
         status, data = imap.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
         ids, numbers = [], []
         for part in data if status == "OK" else []:
@@ -615,8 +629,18 @@ def service(args: dict[str, Any]) -> dict[str, Any]:
     name, action = args["name"], args["action"]
     if name not in SERVICES or action not in SERVICE_ACTIONS:
         return {"error": f"only {', '.join(SERVICE_ACTIONS)} of {', '.join(SERVICES)}"}
-    proc = subprocess.run(["service", name, action], capture_output=True, text=True, timeout=60)
-    return {"status": proc.returncode, "output": (proc.stdout + proc.stderr)[-1000:]}
+    import tempfile
+
+    # The daemon a start leaves running inherits the script's output: into a file, not a pipe, so
+    # that the wait ends when the script does, not when the daemon closes its copy.
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.run(
+            ["service", name, action], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            timeout=60, start_new_session=True,
+        )  # fmt: skip
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    return {"status": proc.returncode, "output": text[-1000:]}
 
 
 def ports_open(args: dict[str, Any]) -> dict[str, Any]:
