@@ -228,6 +228,10 @@ class ConfigOnlyDataPlane:
             routes.append(
                 Route("S", sr.prefix, next_hop=sr.next_hop, interface=sr.interface, distance=sr.distance or 1)
             )
+        # Discard routes are always installed (Null0 never goes down).
+        routes += [
+            Route("S", sr.prefix, interface="Null0", distance=sr.distance or 1) for sr in cfg.null_routes
+        ]
         return routes
 
     async def ospf_neighbors(self) -> list[OspfNeighbor]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from automation.emulator.grammar import grammar_for
+from automation.emulator.grammar.help import describe
 from automation.emulator.modes import MODES, Mode
 from automation.emulator.parser import Help, Matched, ParseError, context_help, match, tokenize
 from automation.emulator.pipe import OutputFilter, parse_filter, split_pipe
@@ -275,8 +276,6 @@ class Session:
 
     def show_help(self, text: str, result: Help | None = None) -> None:
         """Print IOS's `?` answer for the line typed so far (the line is redrawn by the caller)."""
-        from automation.emulator.grammar.help import describe
-
         if result is None:
             result = self._help(text)
         self._raw(b"?\r\n")
@@ -292,12 +291,11 @@ class Session:
         elif result.kind == "words":
             self.out("".join(f"{e.word}  " for e in result.entries) + "\n\n")
         else:
+            # The word the listed ones follow: the last complete word of the line.
             before = tokenize(text)
-            context = (
-                before[-2].text.lower() if len(before) >= 2 else (before[-1].text.lower() if before else "")
-            )
             if result.partial:
-                context = before[-2].text.lower() if len(before) >= 2 else ""
+                before = before[:-1]
+            context = before[-1].text.lower() if before else ""
             rows = [(e.word, describe(e.word, context, e.elem)) for e in result.entries]
             if result.complete and not self.mode.is_config and tokenize(text):
                 rows.append(("|", "Output modifiers"))

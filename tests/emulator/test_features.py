@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from emulator_support import RawShell, device_spec
 from ntc_templates.parse import parse_output
 from test_roundtrip import body, paste, subsequence
 
+from automation.emulator.dataplane import Route
 from automation.emulator.server import ThreadedEmulator
+from automation.emulator.shows.routing import show_ip_route
 
 pytestmark = pytest.mark.emulator
 
@@ -304,7 +307,7 @@ def test_ospf_shows_parse(r1: RawShell) -> None:
 def test_route_filters_and_summary(r1: RawShell) -> None:
     static = text_of(r1, "show ip route static")
     assert "S*    0.0.0.0/0 [1/0] via 10.0.12.2" in static
-    assert "is directly connected" not in static
+    assert "is directly connected, GigabitEthernet" not in static
     rows = parse_output(
         platform="cisco_ios", command="show ip route connected", data=text_of(r1, "show ip route connected")
     )
@@ -313,6 +316,16 @@ def test_route_filters_and_summary(r1: RawShell) -> None:
         platform="cisco_ios", command="show ip route summary", data=text_of(r1, "show ip route summary")
     )
     assert {r["route_source"] for r in rows} >= {"connected", "static", "internal", "Total"}
+
+
+def test_output_details(r1: RawShell, sw: RawShell) -> None:
+    static = text_of(r1, "show ip route static")
+    assert "S     192.0.2.0/24 is directly connected, Null0" in static
+    one = show_ip_route([Route("S", IPv4Network("10.1.0.0/16"), IPv4Address("10.0.12.2"), distance=1)])
+    assert "      10.0.0.0/16 is subnetted, 1 subnets\nS        10.1.0.0 [1/0] via 10.0.12.2" in one
+    brief = text_of(sw, "show vlan brief")
+    wrapped = [line for line in brief.splitlines() if line.startswith(" " * 48)]
+    assert wrapped and not any(line.endswith(",") for line in brief.splitlines())
 
 
 def test_show_ip_ssh(r1: RawShell) -> None:
@@ -392,3 +405,18 @@ def test_vty_limit_of_five(emu: ThreadedEmulator) -> None:
             time.sleep(0.1)
     assert again is not None
     again.close()
+
+
+def test_interface_range(emu: ThreadedEmulator) -> None:
+    shell = RawShell(emu.hosts["B1"].port)
+    shell.cmd("configure terminal")
+    assert shell.cmd("interface range GigabitEthernet0/2 - 3").endswith(b"(config-if-range)#")
+    assert shell.cmd("description edge ports").endswith(b"(config-if-range)#")
+    assert shell.cmd("bandwidth 5000").endswith(b"(config-if-range)#")
+    assert shell.cmd("exit").endswith(b"(config)#")
+    out = shell.cmd("interface range Gi0/9 - 10")
+    assert b"% Invalid input detected at '^' marker." in out
+    shell.cmd("end")
+    section = text_of(shell, "show running-config | section ^interface GigabitEthernet0/[23]")
+    assert section.count(" description edge ports\n bandwidth 5000\n") == 2
+    shell.close()
