@@ -68,6 +68,11 @@ def type7(password: str, seed: int = 2) -> str:
 
 
 def decode_type7(encoded: str) -> str:
+    """The clear text of a type 7 string; ValueError when it is not one."""
+    if len(encoded) < 4 or len(encoded) % 2 or not encoded[:2].isdigit():
+        raise ValueError(f"not a type 7 string: {encoded!r}")
     seed = int(encoded[:2])
     data = bytes.fromhex(encoded[2:])
-    return bytes(b ^ _TYPE7_KEY[(seed + i) % len(_TYPE7_KEY)] for i, b in enumerate(data)).decode()
+    return bytes(b ^ _TYPE7_KEY[(seed + i) % len(_TYPE7_KEY)] for i, b in enumerate(data)).decode(
+        "utf-8", "replace"
+    )

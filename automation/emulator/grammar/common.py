@@ -42,6 +42,13 @@ def _ips(s: Session, text: str, first_index: int) -> list[IPv4Address]:
     return out
 
 
+def _decode7(text: str) -> str:
+    try:
+        return decode_type7(text)
+    except ValueError:
+        raise Reject(message="Invalid encrypted password\n") from None  # IOS wording from memory
+
+
 def _iface(s: Session) -> Interface:
     return s.device.config.interfaces[s.frame.target]
 
@@ -94,7 +101,7 @@ async def username(s: Session, a: Args) -> None:
             raise Reject("invalid", 4 if "level" in a else 2)
     elif a.has("password"):
         kind = a.get("type", 0)
-        user.password = decode_type7(a["pw"]) if kind == 7 else a["pw"]
+        user.password = _decode7(a["pw"]) if kind == 7 else a["pw"]
     cfg.users[name] = user
 
 
@@ -117,7 +124,7 @@ async def enable_password(s: Session, a: Args) -> None:
     if a.negated:
         cfg.enable_password = None
         return
-    cfg.enable_password = decode_type7(a["pw"]) if a.get("type", 0) == 7 else a["pw"]
+    cfg.enable_password = _decode7(a["pw"]) if a.get("type", 0) == 7 else a["pw"]
 
 
 async def password_encryption(s: Session, a: Args) -> None:
@@ -594,7 +601,7 @@ async def exec_timeout(s: Session, a: Args) -> None:
 
 async def line_password(s: Session, a: Args) -> None:
     ln = s.device.config.lines[s.frame.target]
-    ln.password = None if a.negated else (decode_type7(a["pw"]) if a.get("type") == 7 else a["pw"])
+    ln.password = None if a.negated else (_decode7(a["pw"]) if a.get("type") == 7 else a["pw"])
 
 
 # --- tables ----------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ async def ps_mac(s: Session, a: Args) -> None:
     if a.has("sticky") and "mac" not in a:
         ps.sticky = not a.negated
         return
+    if "mac" not in a:
+        raise Reject("incomplete")
     text = f"{'sticky ' if a.has('sticky') else ''}{str(a['mac']).lower()}"
     if a.negated:
         ps.mac_addresses = [m for m in ps.mac_addresses if m != text]

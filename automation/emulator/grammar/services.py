@@ -123,7 +123,7 @@ async def logging_trap(s: Session, a: Args) -> None:
 
 
 async def logging_facility(s: Session, a: Args) -> None:
-    facility = None if a.negated else a["facility"]
+    facility = None if a.negated else a.keywords[-1]
     s.device.config.logging.facility = None if facility == "local7" else facility
 
 
@@ -224,7 +224,6 @@ CONFIG = [
         logging_facility,
         no="logging facility [<rest:line>]",
     ),
-    Command("logging facility <facility:word>", logging_facility, no=None),
     Command(
         "logging source-interface <if:iface>", logging_source, no="logging source-interface [<if:iface>]"
     ),
