@@ -575,16 +575,35 @@ def mail_session_fetch(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _send_quiet(server: str, job: dict[str, Any]) -> dict[str, Any]:
+def _send_quiet(server: str, job: dict[str, Any], retry_for: float = 0.0) -> dict[str, Any]:
+    """One submission; a server that refuses the connection (restarting) is tried again for
+    `retry_for` seconds, as a mail client would. Nothing is retried once MAIL FROM was sent: the
+    server may have taken the message, and sending it again could deliver it twice."""
     message = _message(job)
-    try:
-        with smtplib.SMTP(server, 587, timeout=TIMEOUT * 3) as smtp:
-            smtp.starttls(context=_tls())
-            smtp.login(job["user"], job["password"])
-            smtp.send_message(message)
-        return {"message_id": message["Message-ID"], "accepted": True}
-    except Exception as exc:  # counted as not accepted, with why
-        return {"message_id": message["Message-ID"], "accepted": False, **_smtp_error(exc)}
+    deadline = time.monotonic() + retry_for
+    attempts = 0
+    error: Exception
+    while True:
+        attempts += 1
+        try:
+            with smtplib.SMTP(server, 587, timeout=TIMEOUT * 3) as smtp:
+                smtp.starttls(context=_tls())
+                smtp.login(job["user"], job["password"])
+                smtp.send_message(message)
+            return {"message_id": message["Message-ID"], "accepted": True, "attempts": attempts}
+        except (ConnectionRefusedError, smtplib.SMTPConnectError) as exc:
+            if time.monotonic() + ROUND_TRIP_PAUSE < deadline:
+                time.sleep(ROUND_TRIP_PAUSE)
+                continue
+            error = exc
+        except Exception as exc:  # counted as not accepted, with why
+            error = exc
+        return {
+            "message_id": message["Message-ID"],
+            "accepted": False,
+            "attempts": attempts,
+            **_smtp_error(error),
+        }
 
 
 def mail_batch(args: dict[str, Any]) -> dict[str, Any]:
@@ -593,7 +612,8 @@ def mail_batch(args: dict[str, Any]) -> dict[str, Any]:
 
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=int(args.get("workers", 4))) as pool:
-        results = list(pool.map(lambda job: _send_quiet(args["server"], job), args["jobs"]))
+        retry_for = float(args.get("retry_for", 0.0))
+        results = list(pool.map(lambda job: _send_quiet(args["server"], job, retry_for), args["jobs"]))
     return {"results": results, "seconds": round(time.monotonic() - start, 3)}
 
 

@@ -26,7 +26,10 @@ log = logging.getLogger(__name__)
 
 START_BUDGET = 5.0  # seconds for tcpdump to say it listens
 STOP_BUDGET = 5.0  # seconds for tcpdump to flush and exit after SIGINT
-SETTLE = 0.3  # seconds of tail after the client ended: the last FIN and ACK reach the file
+SETTLE = 0.5  # seconds of tail after the client ended: the last FIN and ACK reach the file
+# Packets go to tcpdump as they arrive, not when a ring-buffer block times out (a second): else
+# the last session before SIGINT can be missing from the file.
+IMMEDIATE = ("--immediate-mode",)
 PCAP_HEADER = 24
 RECORD_HEADER = 16
 
@@ -122,7 +125,8 @@ class SshCapture:
             assert transport is not None  # connected just above
             channel = transport.open_session()
             channel.set_combine_stderr(True)
-            channel.exec_command(f"echo $$; exec tcpdump -n -U -i any -w {self._remote} {self.bpf}")
+            flags = " ".join(IMMEDIATE)
+            channel.exec_command(f"echo $$; exec tcpdump -n -U {flags} -i any -w {self._remote} {self.bpf}")
             self._client, self._channel = client, channel
             seen, deadline = "", time.monotonic() + START_BUDGET
             while "listening on" not in seen and time.monotonic() < deadline:
@@ -247,7 +251,7 @@ def capture_on(
             argv = argv_for(pc, "eth0", out)
         except AutomationError as exc:
             return NoCapture(f"cannot capture on {pc}: {exc}; no pcap")
-        return ProcessCapture([*argv, "-Z", "root", *bpf.split()], out)
+        return ProcessCapture([*argv, *IMMEDIATE, "-Z", "root", *bpf.split()], out)
     if ssh is not None:
         endpoint, user, password = ssh
         return SshCapture(endpoint, user, password, out, bpf)

@@ -3,9 +3,11 @@
 Each sending PC submits its share with its own concurrent SMTP clients (587, STARTTLS, AUTH), all
 PCs at the same time; then every recipient's INBOX is read over IMAP until what the server
 accepted has arrived (or the budget is spent). Every message the server accepted (250 after DATA)
-must be there exactly once: none lost, none duplicated. With `restart_after`, Postfix is
-restarted that many seconds into the run: messages refused meanwhile are counted as refused,
-and a message that arrived although its client saw no 250 is reported, not failed. The messages
+must be there exactly once: none lost, none duplicated. With `restart`, Postfix is restarted
+`restart_after` seconds into the run: a client whose connection is refused meanwhile tries again
+for a while, as mail clients do (never after MAIL FROM, which could send a message twice); one
+cut off in the middle counts as refused, and a message that arrived although its client saw no
+250 is reported, not failed. The messages
 of the run are removed from the mailboxes at the end.
 """
 
@@ -27,6 +29,7 @@ from automation.models.design import Site
 from automation.secrets import mail_password
 
 CHUNK = 100  # messages per probe call: one call stays well inside the runner's probe timeout
+RETRY_FOR = 20.0  # seconds a client keeps trying a server that refuses connections (restarting)
 DELIVERY_BUDGET = 120.0  # seconds for accepted messages to arrive
 POLL = 1.0
 
@@ -116,7 +119,10 @@ def run_stress(
         jobs = by_pc[pc]
         for at in range(0, len(jobs), CHUNK):
             chunk = jobs[at : at + CHUNK]
-            answer = runner(pc, "mail_batch", {"server": server, "jobs": chunk, "workers": per_pc[pc]})
+            answer = runner(
+                pc, "mail_batch",
+                {"server": server, "jobs": chunk, "workers": per_pc[pc], "retry_for": RETRY_FOR},
+            )  # fmt: skip
             results = answer.get("results")
             if not isinstance(results, list):  # the whole probe failed: none of the chunk was accepted
                 why = str(answer.get("error", "no answer"))

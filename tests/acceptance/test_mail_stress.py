@@ -49,7 +49,7 @@ def test_accepted_messages_survive_a_postfix_restart(lab: SiteLab) -> None:
     try:
         result = run_stress(
             lab.site, runner, COUNT, WORKERS, delivery_budget=90,
-            restart=lambda: str(control.service("postfix", "restart").get("status")), restart_after=1.0,
+            restart=lambda: str(control.service("postfix", "restart").get("status")), restart_after=3.0,
         )  # fmt: skip
         assert control.wait_ready("postfix")
     finally:
