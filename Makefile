@@ -39,7 +39,7 @@ test-unit: setup
 # The unit tier once more in a shuffled order, a new one each run (its seed is printed at the top):
 # a unit test must pass alone and after any other. Repeat an order with RANDOM_SEED=N.
 test-unit-random: setup
-	$(VENV)/bin/pytest -m unit -q --random-order-bucket=global $(if $(RANDOM_SEED),--random-order-seed=$(RANDOM_SEED))
+	$(VENV)/bin/pytest -m unit --random-order-bucket=global $(if $(RANDOM_SEED),--random-order-seed=$(RANDOM_SEED))
 
 test-emulator: setup
 	$(VENV)/bin/pytest -m emulator
