@@ -98,7 +98,7 @@ def _wait_listening(proc: subprocess.Popen[bytes]) -> bool:
 
 
 class SshCapture:
-    """tcpdump on a host reached over SSH; the file is fetched with SFTP and removed there."""
+    """tcpdump on a host reached over SSH; the file is copied back and removed there."""
 
     def __init__(self, endpoint: Endpoint, user: str, password: str, out: Path, bpf: str) -> None:
         self.endpoint, self.user, self._password, self.out, self.bpf = endpoint, user, password, out, bpf
@@ -157,9 +157,13 @@ class SshCapture:
                 while not self._channel.exit_status_ready() and time.monotonic() < deadline:
                     time.sleep(0.05)
             self.out.parent.mkdir(parents=True, exist_ok=True)
-            with client.open_sftp() as sftp:
-                sftp.get(self._remote, str(self.out))
-                sftp.remove(self._remote)
+            # cat, not SFTP: a lab host's sshd need not offer the sftp subsystem.
+            _, stdout, _ = client.exec_command(f"cat {self._remote}; rm -f {self._remote}", timeout=30)
+            data = stdout.read()
+            if not data:
+                self.note = f"no pcap came back from {self.endpoint.host}"
+                return None
+            self.out.write_bytes(data)
         except (OSError, paramiko.SSHException) as exc:
             self.note = f"pcap not copied from {self.endpoint.host}: {exc}"
             return None
@@ -188,8 +192,10 @@ def _checksum(data: bytes) -> int:
 def _ip_offset(linktype: int, frame: bytes) -> int | None:
     if linktype == 1 and frame[12:14] == b"\x08\x00":  # Ethernet II, IPv4
         return 14
-    if linktype == 113 and frame[14:16] == b"\x08\x00":  # Linux cooked (tcpdump -i any)
+    if linktype == 113 and frame[14:16] == b"\x08\x00":  # Linux cooked v1
         return 16
+    if linktype == 276 and frame[0:2] == b"\x08\x00":  # Linux cooked v2 (tcpdump 4.99 -i any)
+        return 20
     return None
 
 
