@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import ConfigOnlyDataPlane, DataPlane
+from automation.emulator.flash import Flash
 from automation.emulator.interfaces import Kind
 from automation.emulator.login import LoginGuard, LoginPolicy
 from automation.emulator.render import render_body, render_running
@@ -112,6 +113,7 @@ class Device:
         self._apply_task: asyncio.Task[None] | None = None
         self.login = LoginGuard(spec.login_policy)
         self.log_buffer: collections.deque[str] = collections.deque(maxlen=LOG_BUFFER_LINES)
+        self.flash = Flash(spec.state_dir / "flash")
         # The state holds the host key and configs with secret hashes: private from the start.
         spec.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -187,6 +189,26 @@ class Device:
         self.nvram_updated = None
         self._dirty = True
         await self._apply_once()
+
+    async def run_config(self, text: str, user: str) -> list[str]:
+        """Run `text` as configuration lines (`copy FILE running-config`); the rejected lines."""
+        from automation.emulator.session import Frame, Session
+
+        script = Session(self, user=user, privilege=15, echo=False)
+        script.stack = [Frame("exec"), Frame("config")]
+        script.feed(text.encode())
+        script.feed_eof()
+        errors = await script.run_script()
+        self.config_changed(user)
+        self.config_session_ended()
+        return errors
+
+    async def replace_config(self, text: str, user: str) -> list[str]:
+        """`configure replace`: the factory config plus `text`; the rejected lines."""
+        keys = self.config.rsa_modulus
+        self.config = RunningConfig.factory(self.kind, self.config.hostname)
+        self.config.rsa_modulus = keys
+        return await self.run_config(text, user)
 
     async def reload(self) -> None:
         """Drop every session and boot again from the startup config."""

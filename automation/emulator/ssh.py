@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import asyncssh
 
 from automation.emulator.device import write_private
+from automation.emulator.scp import ScpSink
 from automation.emulator.session import Session
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
         self.task: asyncio.Task[None] | None = None
         self._command: str | None = None
         self._eof_early = False
+        self.scp: ScpSink | None = None
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
@@ -149,6 +151,9 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
 
     def session_started(self) -> None:
         assert self.chan is not None
+        if self._command is not None and self._command.startswith("scp "):
+            self._start_scp(self._command)
+            return
         vty = self.device.free_vty()
         if vty is None:
             # Every configured vty line is in use: IOS drops the connection.
@@ -170,6 +175,18 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
             self.session.feed_eof()
         coro = self._shell() if self._command is None else self._exec(self._command)
         self.task = asyncio.get_running_loop().create_task(coro)
+
+    def _start_scp(self, command: str) -> None:
+        assert self.chan is not None
+        if not self.device.config.scp_server:
+            # Without `ip scp server enable` IOS refuses the transfer.
+            self.chan.write(b"\x01scp: permission denied\n")
+            self.chan.exit(1)
+            return
+        self.scp = ScpSink(command, self._write, self.device.flash.write)
+        self.scp.start()
+        if self._eof_early:
+            self._finish()
 
     def _write(self, data: bytes) -> None:
         if self.chan is not None and not self.chan.is_closing():
@@ -201,11 +218,14 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
     def _finish(self) -> None:
         if self.session is not None:
             self.device.sessions.discard(self.session)
+        failed = self.scp is not None and (self.scp.failed is not None or self.scp.pending is not None)
         if self.chan is not None and not self.chan.is_closing():
-            self.chan.exit(0)
+            self.chan.exit(1 if failed else 0)
 
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
-        if self.session is not None:
+        if self.scp is not None:
+            self.scp.feed(data)
+        elif self.session is not None:
             self.session.feed(data)
 
     def eof_received(self) -> bool:
@@ -216,7 +236,9 @@ class VtySession(asyncssh.SSHServerSession[bytes]):
         asyncssh answer with EOF at once, and a one-shot exec whose EOF arrived before it ran
         could never write its output or exit status: `ssh R1 "show clock" </dev/null` hung.)
         """
-        if self.session is not None:
+        if self.scp is not None:
+            self._finish()
+        elif self.session is not None:
             self.session.feed_eof()
         else:
             self._eof_early = True

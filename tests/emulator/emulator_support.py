@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
+from typing import Any
 
 import paramiko
 
@@ -158,3 +159,15 @@ class RawShell:
 
     def close(self) -> None:
         self.client.close()
+
+
+def open_napalm(port: int, **optional: object) -> Any:
+    """A connected NAPALM `ios` driver for the device on `port` (the caller closes it)."""
+    from napalm import get_network_driver
+
+    driver = get_network_driver("ios")
+    device = driver(
+        "127.0.0.1", USER, PASSWORD, timeout=30, optional_args={"port": port, "secret": SECRET, **optional}
+    )
+    device.open()
+    return device

@@ -6,23 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from emulator_support import PASSWORD, SECRET, USER
-from napalm import get_network_driver
+from emulator_support import open_napalm
 
 from automation.emulator.server import ThreadedEmulator
 
 
 @pytest.fixture(scope="module")
 def r1(emulator: ThreadedEmulator) -> Iterator[Any]:
-    driver = get_network_driver("ios")
-    device = driver(
-        "127.0.0.1",
-        USER,
-        PASSWORD,
-        timeout=30,
-        optional_args={"port": emulator.hosts["R1"].port, "secret": SECRET, "fast_cli": False},
-    )
-    device.open()
+    device = open_napalm(emulator.hosts["R1"].port, fast_cli=False)
     conn = device.device
     conn.send_config_set(
         [

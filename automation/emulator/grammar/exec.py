@@ -9,6 +9,7 @@ from ipaddress import IPv4Address
 
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import InterfaceState, interface_mac
+from automation.emulator.grammar import files
 from automation.emulator.interfaces import InterfaceName, parse_interface
 from automation.emulator.parser import Args, Command
 from automation.emulator.render import render_body, render_interface_config
@@ -403,15 +404,6 @@ async def show_vlan_all_ports(s: Session, a: Args) -> None:
     s.out(vlan.show_vlan(s.device.config, all_ports=True))
 
 
-async def dir_(s: Session, a: Args) -> None:
-    fs = a.get("fs", "flash0:")
-    text = s.device.startup_text()
-    if fs.rstrip("/") not in ("flash0:", "flash:"):
-        s.out(f"%Error opening {fs} (No such file or directory)\n")
-        return
-    s.out(system.directory(s.device.kind, len(text.encode()) if text else None, s.device.boot_time))
-
-
 # --- ping, traceroute ------------------------------------------------------------------------
 
 
@@ -543,6 +535,6 @@ PRIVILEGED = [
     Command("write terminal", write_terminal),
     Command("copy running-config startup-config", copy_run_start),
     Command("reload", reload),
-    Command("dir [<fs:word>]", dir_),
+    *files.PRIVILEGED,
     *COMMON,
 ]
