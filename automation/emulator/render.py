@@ -14,25 +14,9 @@ from automation.emulator.grammar.acl import render as render_acls
 from automation.emulator.grammar.ntp import render as render_ntp
 from automation.emulator.grammar.snmp import render as render_snmp
 from automation.emulator.secret import type7
+from automation.platforms.cisco_ios.vlans import vlan_list
 
 VERSION = {"router": "15.8", "switch": "15.2"}  # as `show version` reports
-
-
-def vlan_ranges(vlans: frozenset[int] | set[int]) -> str:
-    """{1,2,3,10} -> "1-3,10" (IOS compresses runs of three or more; pairs stay listed)."""
-    out: list[str] = []
-    ids = sorted(vlans)
-    i = 0
-    while i < len(ids):
-        j = i
-        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
-            j += 1
-        if j - i >= 2:
-            out.append(f"{ids[i]}-{ids[j]}")
-        else:
-            out.extend(str(v) for v in ids[i : j + 1])
-        i = j + 1
-    return ",".join(out)
 
 
 def _addr(a: IPv4Interface) -> str:
@@ -59,7 +43,7 @@ def render_interface(cfg: RunningConfig, iface: Interface) -> list[str]:
         lines.append(f" encapsulation dot1Q {iface.dot1q_vlan}{' native' if iface.dot1q_native else ''}")
     if sp is not None:
         if sp.trunk_allowed != ALL_VLANS:
-            allowed = vlan_ranges(sp.trunk_allowed) if sp.trunk_allowed else "none"
+            allowed = vlan_list(sp.trunk_allowed, empty="none")
             lines.append(f" switchport trunk allowed vlan {allowed}")
         if sp.trunk_encapsulation_dot1q:
             lines.append(" switchport trunk encapsulation dot1q")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from automation.emulator.config import ALL_VLANS, Interface, RunningConfig
 from automation.emulator.dataplane import InterfaceState, interface_mac
 from automation.emulator.interfaces import interface_name, short_name
-from automation.emulator.render import vlan_ranges
+from automation.platforms.cisco_ios.vlans import vlan_list
 
 _SHOW_RANK = {
     "router": {"GigabitEthernet": 0, "Loopback": 1, "Vlan": 2, "Tunnel": 3, "Port-channel": 4},
@@ -231,7 +231,7 @@ def switchport(cfg: RunningConfig, only: str | None = None) -> str:
             out.append("Operational Trunking Encapsulation: dot1q")
         elif oper == "static access":
             out.append("Operational Trunking Encapsulation: native")
-        allowed = "ALL" if sp.trunk_allowed == ALL_VLANS else (vlan_ranges(sp.trunk_allowed) or "NONE")
+        allowed = "ALL" if sp.trunk_allowed == ALL_VLANS else vlan_list(sp.trunk_allowed, empty="NONE")
         out += [
             f"Negotiation of Trunking: {'Off' if sp.nonegotiate or sp.mode == 'access' else 'On'}",
             f"Access Mode VLAN: {_vlan_label(cfg, sp.access_vlan)}",
@@ -290,7 +290,7 @@ def trunk(cfg: RunningConfig, states: dict[str, InterfaceState]) -> str:
         for i in trunks:
             assert i.switchport is not None
             vlans = i.switchport.trunk_allowed & existing if active_only else i.switchport.trunk_allowed
-            rows.append(f"{short_name(i.name):<12}{vlan_ranges(vlans) if vlans else 'none'}")
+            rows.append(f"{short_name(i.name):<12}{vlan_list(vlans, empty='none')}")
     return "\n".join(rows) + "\n"
 
 
