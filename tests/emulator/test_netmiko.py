@@ -53,8 +53,11 @@ def test_prompt_and_version(r1: CiscoIosSSH) -> None:
     assert parsed[0]["running_image"] == "/vios-adventerprisek9-m"
 
 
-def test_config_set_and_parsed_interfaces(r1: CiscoIosSSH) -> None:
-    out = r1.send_config_set(
+@pytest.fixture(scope="module")
+def r1_configured(r1: CiscoIosSSH) -> str:
+    """R1 with an addressed port and a subinterface, pushed once; the tests below read it back
+    (each passes alone too)."""
+    return r1.send_config_set(
         [
             "interface GigabitEthernet0/1",
             "description to SW1",
@@ -67,7 +70,10 @@ def test_config_set_and_parsed_interfaces(r1: CiscoIosSSH) -> None:
         ],
         error_pattern=r"% Invalid|% Incomplete|% Ambiguous",
     )
-    assert "R1(config-subif)#" in out
+
+
+def test_config_set_and_parsed_interfaces(r1: CiscoIosSSH, r1_configured: str) -> None:
+    assert "R1(config-subif)#" in r1_configured
     assert r1.check_config_mode() is False
     brief = r1.send_command("show ip interface brief", use_textfsm=True)
     assert isinstance(brief, list)
@@ -94,7 +100,7 @@ def test_config_set_and_parsed_interfaces(r1: CiscoIosSSH) -> None:
     assert sub10["vlan_id"] == "10"
 
 
-def test_running_config_follows_changes(r1: CiscoIosSSH) -> None:
+def test_running_config_follows_changes(r1: CiscoIosSSH, r1_configured: str) -> None:
     run = r1.send_command("show running-config interface GigabitEthernet0/1.10")
     assert (
         "interface GigabitEthernet0/1.10\n encapsulation dot1Q 10\n ip address 192.168.10.1 255.255.255.0\n"
@@ -107,7 +113,7 @@ def test_running_config_follows_changes(r1: CiscoIosSSH) -> None:
     assert ("L", "10.1.1.1", "32") in connected
 
 
-def test_save_config_writes_startup(r1: CiscoIosSSH, emulator: ThreadedEmulator) -> None:
+def test_save_config_writes_startup(r1: CiscoIosSSH, r1_configured: str, emulator: ThreadedEmulator) -> None:
     out = r1.save_config()
     assert "[OK]" in out
     startup = r1.send_command("show startup-config")
