@@ -1,11 +1,14 @@
 """The main job as a library: an ordered list of named stages, each a plain function.
 
-    validate -> lab up (provide) -> deploy devices -> configure servers -> verify -> end-to-end check
+    validate -> lab up (provide) -> deploy devices | configure servers -> verify -> end-to-end check
 
 Every stage reaches the lab through its provider (`provider_for(target, site)`), whatever the
 target, and returns a typed outcome with `ok` and a one-line `detail`. `run_stages` runs them in
 order, times each one, stops at the first that fails, and turns a stage that raises into a failed
-stage carrying its error, so a caller always gets one complete `JobResult`. Presenting it (rich
+stage carrying its error, so a caller always gets one complete `JobResult`. Neighbouring stages
+that share a `group` do not depend on each other and run at the same time (device deploy and
+server configuration: IOS over SSH and Ansible on the servers), each timed and reported on its
+own; if one of them fails, the job stops after the group. Presenting it (rich
 tables, `--json`) is the CLI's business; wait budgets live in one frozen `Settings`.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -203,8 +207,11 @@ def check_end_to_end(site: Site, provider: LabProvider, settings: Settings = SET
 
 @dataclass(frozen=True)
 class Stage:
+    """A named step; neighbouring stages with the same `group` run concurrently."""
+
     name: str
     run: Callable[[], Outcome]
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -270,23 +277,56 @@ def _error_text(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def run_stages(stages: Sequence[Stage], observer: Observer | None = None) -> JobResult:
-    """Run `stages` in order until one fails; an exception fails its stage and stops the job."""
-    records: list[StageRecord] = []
+def _run_one(stage: Stage) -> StageRecord:
+    start = time.monotonic()
+    try:
+        outcome = stage.run()
+    except Exception as exc:  # any stage's error is data: reported with its stage, never lost
+        return StageRecord(stage.name, False, time.monotonic() - start, _error_text(exc), error=exc)
+    return StageRecord(stage.name, outcome.ok, time.monotonic() - start, outcome.detail, outcome)
+
+
+def _batches(stages: Sequence[Stage]) -> list[list[Stage]]:
+    """`stages` cut into runs of neighbours sharing a group (a stage without one runs alone)."""
+    batches: list[list[Stage]] = []
     for stage in stages:
-        if observer:
-            observer.started(stage.name)
-        start = time.monotonic()
-        try:
-            outcome = stage.run()
-        except Exception as exc:  # any stage's error is data: reported with its stage, never lost
-            record = StageRecord(stage.name, False, time.monotonic() - start, _error_text(exc), error=exc)
+        if batches and stage.group is not None and batches[-1][-1].group == stage.group:
+            batches[-1].append(stage)
         else:
-            record = StageRecord(stage.name, outcome.ok, time.monotonic() - start, outcome.detail, outcome)
-        records.append(record)
+            batches.append([stage])
+    return batches
+
+
+def _run_batch(batch: list[Stage], observer: Observer | None) -> list[StageRecord]:
+    """The stages of one batch at once; records in the stages' order, whatever finished first."""
+    if observer:
+        for stage in batch:
+            observer.started(stage.name)
+    if len(batch) == 1:
+        records = [_run_one(batch[0])]
         if observer:
-            observer.finished(record)
-        if not record.ok:
+            observer.finished(records[0])
+        return records
+    done: dict[str, StageRecord] = {}
+    with ThreadPoolExecutor(max_workers=len(batch), thread_name_prefix="stage") as pool:
+        futures = {pool.submit(_run_one, stage): stage.name for stage in batch}
+        for future in as_completed(futures):  # the observer hears of each as it ends, in this thread
+            record = future.result()
+            done[record.name] = record
+            if observer:
+                observer.finished(record)
+    return [done[stage.name] for stage in batch]
+
+
+def run_stages(stages: Sequence[Stage], observer: Observer | None = None) -> JobResult:
+    """Run `stages` in order until one fails; an exception fails its stage and stops the job.
+    A batch of concurrent stages (one `group`) runs to its end; a failure in it stops the job
+    after it."""
+    records: list[StageRecord] = []
+    for batch in _batches(stages):
+        batch_records = _run_batch(batch, observer)
+        records.extend(batch_records)
+        if not all(r.ok for r in batch_records):
             break
     return JobResult(tuple(records), tuple(s.name for s in stages))
 
@@ -303,19 +343,27 @@ class JobRequest:
     deploy_processors: tuple[Processor, ...] = ()
 
 
+CONFIGURE = "configure"  # the group of the stages that push configuration to disjoint nodes
+
+
 def main_stages(
     site: Site, provider: LabProvider, request: JobRequest, settings: Settings = SETTINGS
 ) -> list[Stage]:
-    """The stages after validation, in order; `configure servers` only for a site with servers."""
+    """The stages after validation, in order; `configure servers` only for a site with servers.
+
+    Deploy and server configuration touch disjoint nodes (IOS devices, Linux servers) and neither
+    reads what the other writes, so they share a group and run at the same time: the main job
+    waits for the slower of the two, not for their sum."""
     stages = [
         Stage("lab up", partial(provide, provider)),
         Stage(
             "deploy devices",
             partial(deploy_devices, site, provider, request.log_root, request.deploy_processors),
+            group=CONFIGURE,
         ),
     ]
     if site.servers:
-        stages.append(Stage("configure servers", partial(configure_servers, site, provider)))
+        stages.append(Stage("configure servers", partial(configure_servers, site, provider), group=CONFIGURE))
     stages.append(Stage("verify", partial(verify_converged, site, provider, settings)))
     stages.append(Stage("end-to-end check", partial(check_end_to_end, site, provider, settings)))
     return stages

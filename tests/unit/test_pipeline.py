@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,66 @@ def test_observer_sees_every_stage_start_and_end() -> None:
 
     run_stages([stage("a", []), stage("b", [], ok=False)], Observer())
     assert seen == ["start a", "end a True", "start b", "end b False"]
+
+
+def grouped(name: str, calls: list[str], barrier: threading.Barrier, ok: bool = True) -> Stage:
+    """A stage of group `g` that only returns once every stage of the barrier is running."""
+
+    def run() -> Fake:
+        barrier.wait(timeout=5)  # raises BrokenBarrierError unless the others run at the same time
+        calls.append(name)
+        return Fake(ok, f"{name} done")
+
+    return Stage(name, run, group="g")
+
+
+def test_stages_of_one_group_run_at_the_same_time_and_report_in_order() -> None:
+    calls: list[str] = []
+    barrier = threading.Barrier(2)
+    result = run_stages([stage("a", calls), grouped("b", calls, barrier), grouped("c", calls, barrier),
+                         stage("d", calls)])  # fmt: skip
+    assert result.ok
+    assert sorted(calls[1:3]) == ["b", "c"] and calls[0] == "a" and calls[-1] == "d"
+    assert [r.name for r in result.records] == ["a", "b", "c", "d"]
+    document = result.as_json()
+    assert [set(s) for s in document["stages"]] == [{"name", "ok", "seconds", "detail", "error"}] * 4
+
+
+@pytest.mark.parametrize("failing", ["b", "c"])
+def test_a_failing_stage_of_a_group_stops_the_job_after_the_group(failing: str) -> None:
+    calls: list[str] = []
+    barrier = threading.Barrier(2)
+    result = run_stages([
+        grouped("b", calls, barrier, ok=failing != "b"),
+        grouped("c", calls, barrier, ok=failing != "c"),
+        stage("d", calls),
+    ])  # fmt: skip
+    assert sorted(calls) == ["b", "c"]
+    assert [(r.name, r.ok) for r in result.records] == [("b", failing != "b"), ("c", failing != "c")]
+    assert not result.ok and result.exit_code == 1
+
+
+def test_a_raising_stage_of_a_group_is_reported_with_its_error() -> None:
+    def boom() -> Fake:
+        raise RuntimeError("no route to R9")
+
+    result = run_stages([Stage("x", boom, group="g"), stage("y", [], ok=True), Stage("z", boom, group="g")])
+    assert [r.name for r in result.records] == ["x"]  # y has no group: x ran alone
+    result = run_stages([Stage("x", boom, group="g"), Stage("y", lambda: Fake(True, "fine"), group="g")])
+    assert [(r.name, r.ok) for r in result.records] == [("x", False), ("y", True)]
+    assert result.as_json()["stages"][0]["error"] == "no route to R9"
+
+
+def test_deploy_and_server_configuration_share_a_group() -> None:
+    site = pipeline.load_site(pipeline.resolve_site_dir("mastertech", None))
+
+    class NoProvider:
+        pass
+
+    stages = pipeline.main_stages(site, NoProvider(), pipeline.JobRequest())  # type: ignore[arg-type]
+    groups = {s.name: s.group for s in stages}
+    assert groups["deploy devices"] == groups["configure servers"] is not None
+    assert groups["lab up"] is None and groups["verify"] is None
 
 
 def test_poll_stops_when_done_or_out_of_budget() -> None:
