@@ -8,15 +8,22 @@ and routers, DNS (A and MX) through the resolver the PC was given, the web site,
 with SMTP AUTH from one department and read over IMAP and POP3 in another (once, exactly).
 
 `plan_checks(site)` lists every check as a `PlannedCheck` that runs alone (the pytest plugin makes
-one test item of each); `run_checks` runs the plan in order into one report.
+one test item of each); `run_checks` runs the plan into one report, in the plan's order.
+
+Each probe is a process on the host (a Python start, a few hundred milliseconds) and the checks
+do not wait for each other, so `run_checks` runs them in a thread pool. The mail round trip is
+one chain (submit, then IMAP, POP3, the delete seen): its steps run in order in one thread while
+the other checks run beside it.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -28,6 +35,9 @@ from automation.secrets import mail_password
 
 MAIL_BUDGET = 20.0  # seconds for a submitted message to reach the mailbox
 POLL = 0.5
+# Probes at once: each is mostly a Python start on the host; a few more than the cores keep them
+# busy while others wait on the network (ping, the mail delivery).
+WORKERS = 8
 
 
 @dataclass
@@ -40,17 +50,21 @@ class CheckContext:
     mail_budget: float = MAIL_BUDGET
     _peers: dict[int, str | None] | None = None
     _mail: MailRoundTrip | None = None
+    # Checks run in threads: what is learnt once is learnt by one of them while the others wait.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def peer_addresses(self) -> dict[int, str | None]:
         """The address of the first PC of every VLAN, read once."""
-        if self._peers is None:
-            self._peers = {v: _address_of(self.run, pc) for v, pc in _first_of_vlan(self.site).items()}
-        return self._peers
+        with self._lock:
+            if self._peers is None:
+                self._peers = {v: _address_of(self.run, pc) for v, pc in _first_of_vlan(self.site).items()}
+            return self._peers
 
     def mail(self) -> MailRoundTrip:
-        if self._mail is None:
-            self._mail = MailRoundTrip(self)
-        return self._mail
+        with self._lock:
+            if self._mail is None:
+                self._mail = MailRoundTrip(self)
+            return self._mail
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,9 @@ class PlannedCheck:
     department: str | None
     expected: str  # what passing proves, said to the user when it fails
     execute: Callable[[CheckContext], CheckResult] = field(repr=False)
+    # Checks of one chain share steps and run in plan order, one after the other (the mail round
+    # trip); checks without one run independently.
+    chain: str | None = None
 
     def run(self, ctx: CheckContext) -> CheckResult:
         return self.execute(ctx)
@@ -340,6 +357,9 @@ def _mail_step(step: Callable[[MailRoundTrip], CheckResult], ctx: CheckContext) 
     return step(ctx.mail())
 
 
+MAIL_CHAIN = "mail round trip"
+
+
 def _mail_plan(site: Site) -> list[PlannedCheck]:
     if site.mail is None:
         return []
@@ -369,7 +389,7 @@ def _mail_plan(site: Site) -> list[PlannedCheck]:
     plan = [
         PlannedCheck(
             name, host, f"test_mail_round_trip[{label}-{step}]", departments.get(host), expected,
-            partial(_mail_step, do),
+            partial(_mail_step, do), chain=MAIL_CHAIN,
         )
         for step, name, host, expected, do in steps
     ]  # fmt: skip
@@ -432,7 +452,33 @@ def check_mail(site: Site, run: Runner, budget: float = MAIL_BUDGET) -> list[Che
     return [p.run(ctx) for p in _mail_plan(site)]
 
 
-def run_checks(site: Site, run: Runner, mail_budget: float = MAIL_BUDGET) -> CheckReport:
-    """Every end-to-end check, in order; mail last, as it needs everything else working."""
+def run_plan(plan: Sequence[PlannedCheck], ctx: CheckContext, workers: int = WORKERS) -> list[CheckResult]:
+    """The results of `plan`, in its order: independent checks at once in a thread pool, the
+    checks of a chain one after the other in one thread. The chains start first (the mail round
+    trip waits for a delivery, the longest wait of all)."""
+    tasks: dict[str | int, list[int]] = {}
+    for index, check in enumerate(plan):
+        tasks.setdefault(check.chain if check.chain is not None else index, []).append(index)
+    ordered = sorted(tasks.values(), key=lambda indices: plan[indices[0]].chain is None)
+    results: list[CheckResult | None] = [None] * len(plan)
+
+    def run_task(indices: list[int]) -> None:
+        for index in indices:
+            results[index] = plan[index].run(ctx)
+
+    if workers <= 1:
+        for indices in ordered:
+            run_task(indices)
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="e2e") as pool:
+            for future in [pool.submit(run_task, indices) for indices in ordered]:
+                future.result()  # a check that raises is raised here, as it was when run in order
+    return [result for result in results if result is not None]
+
+
+def run_checks(
+    site: Site, run: Runner, mail_budget: float = MAIL_BUDGET, workers: int = WORKERS
+) -> CheckReport:
+    """Every end-to-end check, reported in the plan's order (mail last); run concurrently."""
     ctx = CheckContext(site, run, mail_budget)
-    return CheckReport([p.run(ctx) for p in plan_checks(site)])
+    return CheckReport(run_plan(plan_checks(site), ctx, workers))
