@@ -17,11 +17,14 @@ from automation.checks.result import CheckReport, CheckResult
 from automation.checks.runner import judge_hosts
 from automation.models.design import RouterDesign, Site, SwitchDesign
 from automation.parsers import parse_show
+from automation.parsers.show import POOL_CONFIG
 from automation.platforms.cisco_ios import short_name
 
 Facts = dict[str, list[dict[str, Any]]]
 
-ROUTER_COMMANDS = ("show ip interface brief", "show ip ospf neighbor", "show ip route", "show ip dhcp pool")
+ROUTER_COMMANDS = (
+    "show ip interface brief", "show ip ospf neighbor", "show ip route", "show ip dhcp pool", POOL_CONFIG,
+)  # fmt: skip
 SWITCH_COMMANDS = ("show ip interface brief", "show vlan brief", "show interfaces trunk")
 
 
@@ -121,9 +124,39 @@ def verify_routes(site: Site, device: RouterDesign | SwitchDesign, facts: Facts)
 
 def verify_dhcp_pools(site: Site, device: RouterDesign | SwitchDesign, facts: Facts) -> CheckResult:
     assert isinstance(device, RouterDesign)
+    """Each pool is there and hands out what the design says: network, gateway, DNS, domain."""
     names = {r["pool"] for r in facts.get("show ip dhcp pool", [])}
-    problems = [f"pool {p.name} missing" for p in device.pools if p.name not in names]
-    return _result("verify_dhcp_pools", device.name, problems, f"{len(device.pools)} pools present")
+    configs = {r["pool"]: r for r in facts.get(POOL_CONFIG, [])}
+    problems = []
+    for pool in device.pools:
+        if pool.name not in names:
+            problems.append(f"pool {pool.name} missing")
+            continue
+        row = configs.get(pool.name)
+        if row is None:
+            problems.append(f"pool {pool.name}: its configuration could not be read")
+            continue
+        want = {
+            "network": f"{pool.network.network_address} {pool.network.netmask}",
+            "default-router": str(pool.default_router),
+            "dns-server": str(pool.dns_server or ""),
+            "domain-name": pool.domain_name,
+        }
+        got = {
+            "network": f"{row.get('network', '')} {row.get('mask', '')}".strip(),
+            "default-router": row.get("default_router", ""),
+            "dns-server": row.get("dns_server", ""),
+            "domain-name": row.get("domain_name", ""),
+        }
+        problems += [
+            f"pool {pool.name} {key} is {got[key] or 'missing'}, not {want[key]}"
+            for key in want
+            if got[key] != want[key]
+        ]
+    return _result(
+        "verify_dhcp_pools", device.name, problems,
+        f"{len(device.pools)} pools hand out the designed network, gateway, DNS server and domain",
+    )  # fmt: skip
 
 
 def verify_vlans(site: Site, device: RouterDesign | SwitchDesign, facts: Facts) -> CheckResult:

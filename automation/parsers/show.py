@@ -14,12 +14,16 @@ import textfsm
 from ntc_templates.parse import parse_output
 
 OWN_TEMPLATES = Path(__file__).parent / "templates"
+POOL_CONFIG = "show running-config | section ip dhcp pool"
 _OWN: dict[str, tuple[str, ...]] = {
     "show interfaces trunk": (
         "cisco_ios_show_interfaces_trunk.textfsm",
         "cisco_ios_show_interfaces_trunk_allowed.textfsm",
     ),
     "show ip dhcp pool": ("cisco_ios_show_ip_dhcp_pool.textfsm",),
+    # The options a pool hands out are only in the config: the pool's network, gateway, DNS
+    # server and domain, one row per pool.
+    POOL_CONFIG: ("cisco_ios_show_running-config_section_ip_dhcp_pool.textfsm",),
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 from automation.checks import verify_facts
 from automation.inventory import PROJECT_INVENTORY
 from automation.models import Site, load_site
+from automation.parsers.show import POOL_CONFIG
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,15 @@ def _good_r1(site: Site) -> dict[str, list[dict[str, object]]]:
             for v in site.vlans
         ],
         "show ip dhcp pool": [{"pool": p} for p in ("BACKEND", "FRONTEND", "MANAGEMENT")],
-    }
+        POOL_CONFIG: [
+            {
+                "pool": p.name, "network": str(p.network.network_address), "mask": str(p.network.netmask),
+                "default_router": str(p.default_router), "dns_server": str(p.dns_server or ""),
+                "domain_name": p.domain_name,
+            }
+            for p in next(r for r in site.routers if r.name == "R1").pools
+        ],
+    }  # fmt: skip
 
 
 def test_a_router_as_designed_passes(site: Site) -> None:
@@ -83,3 +92,30 @@ def test_a_trunk_with_the_wrong_vlans_fails(site: Site) -> None:
     assert results["verify_interfaces"].ok and results["verify_vlans"].ok
     assert not results["verify_trunks"].ok
     assert "Gi0/1 allows 20" in results["verify_trunks"].detail
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("dns_server", "192.168.40.99", "pool BACKEND dns-server is 192.168.40.99, not 192.168.40.10"),
+        ("domain_name", "", "pool BACKEND domain-name is missing, not mastertech.com"),
+        ("default_router", "192.168.10.254", "pool BACKEND default-router is 192.168.10.254"),
+        ("mask", "255.255.0.0", "pool BACKEND network is 192.168.10.0 255.255.0.0"),
+    ],
+)
+def test_a_pool_that_hands_out_the_wrong_options_fails(
+    site: Site, field: str, value: str, expected: str
+) -> None:
+    facts = _good_r1(site)
+    rows = [dict(r) for r in facts[POOL_CONFIG]]
+    next(r for r in rows if r["pool"] == "BACKEND")[field] = value
+    facts[POOL_CONFIG] = rows
+    result = next(r for r in verify_facts(site, "R1", facts) if r.name == "verify_dhcp_pools")
+    assert not result.ok and expected in result.detail, result.detail
+
+
+def test_a_pool_whose_config_cannot_be_read_fails(site: Site) -> None:
+    facts = _good_r1(site)
+    facts[POOL_CONFIG] = []
+    result = next(r for r in verify_facts(site, "R1", facts) if r.name == "verify_dhcp_pools")
+    assert not result.ok and "could not be read" in result.detail
