@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,3 +202,45 @@ def test_up_json_reports_a_bad_target_with_exit_2() -> None:
 def test_the_cli_imports_the_pipeline_never_the_other_way() -> None:
     source = Path(pipeline.__file__).read_text()
     assert "automation.cli" not in source
+
+
+class SlowRunner:
+    """Probe answers after a short wait, recording how many probes were in flight at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most = 0
+        self.mail: list[str] = []
+
+    def __call__(self, host: str, kind: str, args: dict[str, object]) -> dict[str, object]:
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            if kind in ("mail_send", "imap_count", "pop3_take"):
+                self.mail.append(kind)
+        time.sleep(0.05)
+        with self.lock:
+            self.in_flight -= 1
+        if kind == "host":
+            return {"addresses": ["192.168.1.4/24"], "nameservers": ["192.168.1.5"], "search": []}
+        if kind == "imap_count":
+            return {"count": 0 if "pop3_take" in self.mail else 1}
+        return {"mail_send": {"sent": True}, "pop3_take": {"count": 1}}.get(kind, {})
+
+    def close(self) -> None:
+        pass
+
+
+def test_end_to_end_probes_run_at_once_and_report_in_plan_order() -> None:
+    from automation.checks.e2e import plan_checks, run_checks
+
+    site = pipeline.load_site(pipeline.resolve_site_dir("lab06", None))
+    runner = SlowRunner()
+    report = run_checks(site, runner, mail_budget=0.1)
+    assert runner.most > 1
+    assert [(r.name, r.host) for r in report.results] == [(p.name, p.host) for p in plan_checks(site)]
+    # The mail round trip is one chain: its steps in order, each once.
+    assert runner.mail == ["mail_send", "imap_count", "pop3_take", "imap_count"]
+    in_order = run_checks(site, SlowRunner(), mail_budget=0.1, workers=1)
+    assert [r.as_json() for r in in_order.results] == [r.as_json() for r in report.results]
