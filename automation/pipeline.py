@@ -1,22 +1,24 @@
 """The main job as a library: an ordered list of named stages, each a plain function.
 
-    validate -> lab up (provide) -> deploy devices | configure servers -> verify -> end-to-end check
+    validate -> lab up (provide) -> [deploy devices -> verify] | configure servers -> end-to-end check
 
 Every stage reaches the lab through its provider (`provider_for(target, site)`), whatever the
 target, and returns a typed outcome with `ok` and a one-line `detail`. `run_stages` runs them in
 order, times each one, stops at the first that fails, and turns a stage that raises into a failed
 stage carrying its error, so a caller always gets one complete `JobResult`. Neighbouring stages
-that share a `group` do not depend on each other and run at the same time (device deploy and
-server configuration: IOS over SSH and Ansible on the servers), each timed and reported on its
-own; if one of them fails, the job stops after the group. Presenting it (rich
+that share a `group` run at the same time, one thread per `lane` (the stages of one lane in
+order): the devices' lane (deploy, then verify) and the servers' lane (Ansible) touch disjoint
+nodes. Each stage is still timed and reported on its own, in the listed order; a failed stage ends
+its lane, and the job stops after the group. Presenting it (rich
 tables, `--json`) is the CLI's business; wait budgets live in one frozen `Settings`.
 """
 
 from __future__ import annotations
 
+import queue
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -207,11 +209,13 @@ def check_end_to_end(site: Site, provider: LabProvider, settings: Settings = SET
 
 @dataclass(frozen=True)
 class Stage:
-    """A named step; neighbouring stages with the same `group` run concurrently."""
+    """A named step; neighbouring stages with the same `group` run concurrently, those of one
+    `lane` of the group one after the other."""
 
     name: str
     run: Callable[[], Outcome]
     group: str | None = None
+    lane: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,24 +302,48 @@ def _batches(stages: Sequence[Stage]) -> list[list[Stage]]:
 
 
 def _run_batch(batch: list[Stage], observer: Observer | None) -> list[StageRecord]:
-    """The stages of one batch at once; records in the stages' order, whatever finished first."""
-    if observer:
-        for stage in batch:
-            observer.started(stage.name)
+    """The stages of one batch, a thread per lane; records in the stages' order, whatever finished
+    first. The observer is called from this thread only, as stages start and end."""
     if len(batch) == 1:
-        records = [_run_one(batch[0])]
         if observer:
-            observer.finished(records[0])
-        return records
+            observer.started(batch[0].name)
+        record = _run_one(batch[0])
+        if observer:
+            observer.finished(record)
+        return [record]
+    lanes: dict[str, list[Stage]] = {}
+    for stage in batch:
+        lanes.setdefault(stage.lane or stage.name, []).append(stage)
+    events: queue.Queue[str | StageRecord | None] = queue.Queue()
+
+    def run_lane(stages: list[Stage]) -> None:
+        try:
+            for stage in stages:
+                events.put(stage.name)
+                record = _run_one(stage)
+                events.put(record)
+                if not record.ok:
+                    return  # a failed stage ends its lane; the other lanes run to their end
+        finally:
+            events.put(None)
+
     done: dict[str, StageRecord] = {}
-    with ThreadPoolExecutor(max_workers=len(batch), thread_name_prefix="stage") as pool:
-        futures = {pool.submit(_run_one, stage): stage.name for stage in batch}
-        for future in as_completed(futures):  # the observer hears of each as it ends, in this thread
-            record = future.result()
-            done[record.name] = record
-            if observer:
-                observer.finished(record)
-    return [done[stage.name] for stage in batch]
+    with ThreadPoolExecutor(max_workers=len(lanes), thread_name_prefix="stage") as pool:
+        for stages in lanes.values():
+            pool.submit(run_lane, stages)
+        running = len(lanes)
+        while running:
+            event = events.get()
+            if event is None:
+                running -= 1
+            elif isinstance(event, str):
+                if observer:
+                    observer.started(event)
+            else:
+                done[event.name] = event
+                if observer:
+                    observer.finished(event)
+    return [done[stage.name] for stage in batch if stage.name in done]
 
 
 def run_stages(stages: Sequence[Stage], observer: Observer | None = None) -> JobResult:
@@ -343,7 +371,8 @@ class JobRequest:
     deploy_processors: tuple[Processor, ...] = ()
 
 
-CONFIGURE = "configure"  # the group of the stages that push configuration to disjoint nodes
+CONFIGURE = "configure"  # the group of the stages that work on disjoint nodes at the same time
+DEVICES, SERVERS = "devices", "servers"  # its lanes
 
 
 def main_stages(
@@ -351,20 +380,23 @@ def main_stages(
 ) -> list[Stage]:
     """The stages after validation, in order; `configure servers` only for a site with servers.
 
-    Deploy and server configuration touch disjoint nodes (IOS devices, Linux servers) and neither
-    reads what the other writes, so they share a group and run at the same time: the main job
-    waits for the slower of the two, not for their sum."""
+    Deploy and verify (IOS devices) and server configuration (Linux servers) touch disjoint nodes
+    and neither reads what the other writes, so they share a group and run at the same time, in
+    two lanes: the main job waits for the slower lane, not for the sum of all three. The
+    end-to-end check needs both."""
+    deploy = partial(deploy_devices, site, provider, request.log_root, request.deploy_processors)
     stages = [
         Stage("lab up", partial(provide, provider)),
-        Stage(
-            "deploy devices",
-            partial(deploy_devices, site, provider, request.log_root, request.deploy_processors),
-            group=CONFIGURE,
-        ),
+        Stage("deploy devices", deploy, group=CONFIGURE, lane=DEVICES),
     ]
     if site.servers:
-        stages.append(Stage("configure servers", partial(configure_servers, site, provider), group=CONFIGURE))
-    stages.append(Stage("verify", partial(verify_converged, site, provider, settings)))
+        stages.append(
+            Stage(
+                "configure servers", partial(configure_servers, site, provider), group=CONFIGURE, lane=SERVERS
+            )
+        )
+    verify = partial(verify_converged, site, provider, settings)
+    stages.append(Stage("verify", verify, group=CONFIGURE, lane=DEVICES))
     stages.append(Stage("end-to-end check", partial(check_end_to_end, site, provider, settings)))
     return stages
 

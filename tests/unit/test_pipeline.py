@@ -140,16 +140,73 @@ def test_a_raising_stage_of_a_group_is_reported_with_its_error() -> None:
     assert result.as_json()["stages"][0]["error"] == "no route to R9"
 
 
-def test_deploy_and_server_configuration_share_a_group() -> None:
+def test_deploy_then_verify_run_beside_the_server_configuration() -> None:
     site = pipeline.load_site(pipeline.resolve_site_dir("mastertech", None))
 
     class NoProvider:
         pass
 
     stages = pipeline.main_stages(site, NoProvider(), pipeline.JobRequest())  # type: ignore[arg-type]
-    groups = {s.name: s.group for s in stages}
-    assert groups["deploy devices"] == groups["configure servers"] is not None
-    assert groups["lab up"] is None and groups["verify"] is None
+    assert [s.name for s in stages] == ["lab up", "deploy devices", "configure servers", "verify",
+                                        "end-to-end check"]  # fmt: skip
+    lanes = {s.name: (s.group, s.lane) for s in stages}
+    assert lanes["deploy devices"][0] == lanes["configure servers"][0] == lanes["verify"][0] is not None
+    assert lanes["deploy devices"][1] == lanes["verify"][1] != lanes["configure servers"][1]
+    assert lanes["lab up"][0] is None and lanes["end-to-end check"][0] is None
+
+
+def laned(
+    name: str, lane: str, calls: list[str], ok: bool = True, wait: threading.Event | None = None
+) -> Stage:
+    def run() -> Fake:
+        if wait is not None:
+            assert wait.wait(timeout=5), "the other lane never ran beside this one"
+        calls.append(name)
+        return Fake(ok, f"{name} done")
+
+    return Stage(name, run, group="g", lane=lane)
+
+
+def test_a_lane_runs_in_order_beside_the_other_lanes() -> None:
+    calls: list[str] = []
+    other_ran = threading.Event()
+
+    def servers() -> Fake:
+        other_ran.set()
+        calls.append("servers")
+        return Fake(True, "servers done")
+
+    seen: list[str] = []
+
+    class Observer:
+        def started(self, name: str) -> None:
+            seen.append(f"start {name}")
+
+        def finished(self, record: StageRecord) -> None:
+            seen.append(f"end {record.name}")
+
+    result = run_stages(
+        [laned("deploy", "devices", calls, wait=other_ran),
+         Stage("servers", servers, group="g", lane="servers"),
+         laned("verify", "devices", calls), stage("check", calls)],
+        Observer(),
+    )  # fmt: skip
+    assert result.ok
+    assert calls.index("deploy") < calls.index("verify") and calls[-1] == "check"
+    assert [r.name for r in result.records] == ["deploy", "servers", "verify", "check"]
+    assert seen.index("end deploy") < seen.index("start verify")
+    assert len(seen) == 8
+
+
+def test_a_failed_stage_ends_its_lane_and_the_job_after_the_group() -> None:
+    calls: list[str] = []
+    result = run_stages([
+        laned("deploy", "devices", calls, ok=False), laned("servers", "servers", calls),
+        laned("verify", "devices", calls), stage("check", calls),
+    ])  # fmt: skip
+    assert sorted(calls) == ["deploy", "servers"]
+    assert [(r.name, r.ok) for r in result.records] == [("deploy", False), ("servers", True)]
+    assert not result.ok and result.exit_code == 1
 
 
 def test_poll_stops_when_done_or_out_of_budget() -> None:
