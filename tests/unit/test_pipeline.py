@@ -78,18 +78,23 @@ def test_a_job_with_stages_left_over_is_not_ok() -> None:
     assert JobResult((passed,), ("a",)).ok
 
 
+class Recorder:
+    """Observer: what it was told, in order."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def started(self, name: str) -> None:
+        self.seen.append(f"start {name}")
+
+    def finished(self, record: StageRecord) -> None:
+        self.seen.append(f"end {record.name} {record.ok}")
+
+
 def test_observer_sees_every_stage_start_and_end() -> None:
-    seen: list[str] = []
-
-    class Observer:
-        def started(self, name: str) -> None:
-            seen.append(f"start {name}")
-
-        def finished(self, record: StageRecord) -> None:
-            seen.append(f"end {record.name} {record.ok}")
-
-    run_stages([stage("a", []), stage("b", [], ok=False)], Observer())
-    assert seen == ["start a", "end a True", "start b", "end b False"]
+    observer = Recorder()
+    run_stages([stage("a", []), stage("b", [], ok=False)], observer)
+    assert observer.seen == ["start a", "end a True", "start b", "end b False"]
 
 
 def grouped(name: str, calls: list[str], barrier: threading.Barrier, ok: bool = True) -> Stage:
@@ -176,26 +181,18 @@ def test_a_lane_runs_in_order_beside_the_other_lanes() -> None:
         calls.append("servers")
         return Fake(True, "servers done")
 
-    seen: list[str] = []
-
-    class Observer:
-        def started(self, name: str) -> None:
-            seen.append(f"start {name}")
-
-        def finished(self, record: StageRecord) -> None:
-            seen.append(f"end {record.name}")
-
+    observer = Recorder()
     result = run_stages(
         [laned("deploy", "devices", calls, wait=other_ran),
          Stage("servers", servers, group="g", lane="servers"),
          laned("verify", "devices", calls), stage("check", calls)],
-        Observer(),
+        observer,
     )  # fmt: skip
     assert result.ok
     assert calls.index("deploy") < calls.index("verify") and calls[-1] == "check"
     assert [r.name for r in result.records] == ["deploy", "servers", "verify", "check"]
-    assert seen.index("end deploy") < seen.index("start verify")
-    assert len(seen) == 8
+    assert observer.seen.index("end deploy True") < observer.seen.index("start verify")
+    assert len(observer.seen) == 8
 
 
 def test_a_failed_stage_ends_its_lane_and_the_job_after_the_group() -> None:
