@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SITE ?= mastertech
 
-.PHONY: setup debian-packages up down test test-unit test-unit-random test-emulator test-lab test-acceptance lint golden clean
+.PHONY: setup debian-packages up down test test-unit test-unit-random test-emulator test-lab test-acceptance lint golden clean bench
 
 setup: debian-packages $(VENV)/.installed
 
@@ -53,6 +53,11 @@ test-acceptance: setup
 lint: setup
 	$(VENV)/bin/ruff check automation tests bench
 	$(VENV)/bin/mypy
+
+# Every benchmark in one run, ours beside what users would use instead (needs root; about ten
+# minutes on two cores): bench/results.json and bench/fleet.png. Fewer runs with REPEATS=1.
+bench: setup
+	$(PY) bench/run.py $(if $(REPEATS),--repeats $(REPEATS))
 
 # Rewrite the golden files after an intended template change; review the diff before committing.
 golden: setup

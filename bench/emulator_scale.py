@@ -1,10 +1,13 @@
 """Scale benchmark: one emulator process serving N devices, driven by a threaded Nornir run.
 
-    .venv/bin/python bench/emulator_scale.py [--devices 200] [--workers 50]
+    .venv/bin/python bench/emulator_scale.py [--devices 200] [--workers 50] [--json]
 
 The emulator runs in a child process (so its CPU and memory are measured alone); Nornir with
 nornir-netmiko pushes 30 config lines to every device, saves, and reads `show running-config`.
-Prints wall time, the emulator's CPU seconds, RSS/PSS and its share of all CPU time used.
+Then a drift run: every device's running config read again and compared (hier_config
+remediation) with the config read back after the push; no device may differ.
+Prints wall time, the emulator's CPU seconds, RSS/PSS and its share of all CPU time used;
+`--json` prints the numbers as one JSON object (bench/run.py reads it).
 Only 127.0.0.1 is used. Not a test: nothing is asserted beyond the run succeeding.
 """
 
@@ -58,6 +61,14 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def proc_peak_rss(pid: int) -> int:
+    """The process's peak RSS (VmHWM) in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
 def proc_memory(pid: int) -> tuple[int, int]:
     """(RSS, PSS) in KiB from smaps_rollup."""
     values: dict[str, int] = {}
@@ -83,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--workers", type=int, default=50)
+    parser.add_argument("--json", action="store_true", help="the numbers as one JSON object")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--state", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--endpoints", type=Path, help=argparse.SUPPRESS)
@@ -94,6 +106,8 @@ def main() -> None:
     import yaml
     from nornir import InitNornir
     from nornir_netmiko.tasks import netmiko_save_config, netmiko_send_command, netmiko_send_config
+
+    from automation.remediation import remediate
 
     with tempfile.TemporaryDirectory(prefix="emulator-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -141,18 +155,30 @@ def main() -> None:
                 logging={"enabled": False},
             )
 
+            intended: dict[str, str] = {}
+
             def job(task):  # type: ignore[no-untyped-def]
                 task.run(task=netmiko_send_config, config_commands=config_lines(task.host["index"]))
                 task.run(task=netmiko_save_config)
                 result = task.run(task=netmiko_send_command, command_string="show running-config")
                 if "interface Loopback19" not in result.result:
                     raise RuntimeError("pushed config missing from show running-config")
+                intended[task.host.name] = result.result
+
+            def drift(task):  # type: ignore[no-untyped-def]
+                result = task.run(task=netmiko_send_command, command_string="show running-config")
+                commands = remediate(result.result, intended[task.host.name]).commands
+                if commands:
+                    raise RuntimeError(f"drift: {len(commands)} lines differ")
 
             cpu_before = proc_cpu(child.pid)
             self_before = resource.getrusage(resource.RUSAGE_SELF)
             t0 = time.monotonic()
             results = nr.run(task=job)
             wall = time.monotonic() - t0
+            t1 = time.monotonic()
+            drift_results = nr.run(task=drift)
+            drift_wall = time.monotonic() - t1
             nr.close_connections()
             self_after = resource.getrusage(resource.RUSAGE_SELF)
             emulator_cpu = proc_cpu(child.pid) - cpu_before
@@ -160,18 +186,31 @@ def main() -> None:
                 self_before.ru_utime + self_before.ru_stime
             )
             rss, pss = proc_memory(child.pid)
+            emulator_peak = proc_peak_rss(child.pid)
             failed = [name for name, res in results.items() if res.failed]
+            failed += [name for name, res in drift_results.items() if res.failed]
         finally:
             child.send_signal(signal.SIGTERM)
             child.wait(30)
 
     share = emulator_cpu / (emulator_cpu + client_cpu) if emulator_cpu + client_cpu else 0.0
+    if args.json:
+        client_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        print(json.dumps({
+            "n": args.devices, "workers": args.workers, "failed": len(failed), "boot_s": boot_seconds,
+            "deploy_s": wall, "drift_s": drift_wall, "emulator_cpu_s": emulator_cpu,
+            "toolkit_cpu_s": client_cpu, "cpu_s": emulator_cpu + client_cpu,
+            "emulator_rss_mb": emulator_peak / 1024, "toolkit_rss_mb": client_peak / 1024,
+            "rss_mb": (emulator_peak + client_peak) / 1024, "emulator_pss_mb": pss / 1024,
+        }))  # fmt: skip
+        raise SystemExit(1 if failed else 0)
     rows = [
         ("devices", f"{args.devices}"),
         ("nornir workers", f"{args.workers}"),
         ("failed hosts", f"{len(failed)}"),
         ("emulator boot (wall / CPU)", f"{boot_seconds:.1f} s / {boot_cpu:.1f} s"),
         ("nornir run wall time", f"{wall:.1f} s"),
+        ("drift run wall time", f"{drift_wall:.1f} s"),
         ("emulator CPU during run", f"{emulator_cpu:.1f} s"),
         ("client (Nornir) CPU during run", f"{client_cpu:.1f} s"),
         ("emulator share of CPU", f"{share:.0%}"),

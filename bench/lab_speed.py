@@ -1,6 +1,7 @@
 """How fast the embedded lab comes up, converges and goes away, and what it costs in memory.
 
     sudo .venv/bin/python bench/lab_speed.py [--routers 20] [--only mastertech|chain]
+        [--site-dir DIR] [--json]
 
 Two scenarios, each in a fresh lab directory (day-0 devices):
 - mastertech: `lab up` until every node is reachable; the rendered design pushed over SSH until
@@ -14,6 +15,7 @@ the controller and everything running inside its namespaces.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -92,7 +94,7 @@ def pings(namespace: str, dest: str) -> bool:
 
 def run(
     site: Site, configs: dict[str, list[str]], converged: Callable[[], bool], label: str
-) -> dict[str, str]:
+) -> dict[str, float | int | str]:
     t0 = time.monotonic()
     up = launcher.up(site)
     t_up = time.monotonic() - t0
@@ -108,14 +110,14 @@ def run(
         launcher.down(site, wipe=True)
         t_down = time.monotonic() - t2
     return {
-        "scenario": site.name, "nodes": str(len(site.nodes)), "lab up (s)": f"{up.seconds:.2f}",
-        "up incl. CLI (s)": f"{t_up:.2f}", "push (s)": f"{t_push:.2f}", label + " (s)": f"{t_conv:.2f}",
-        "processes": str(procs), "PSS (MB)": f"{mem:.0f}", "lab down (s)": f"{t_down:.2f}",
+        "scenario": site.name, "nodes": len(site.nodes), "lab up (s)": up.seconds,
+        "up incl. CLI (s)": t_up, "push (s)": t_push, label + " (s)": t_conv,
+        "processes": procs, "PSS (MB)": mem, "lab down (s)": t_down,
     }  # fmt: skip
 
 
-def mastertech() -> dict[str, str]:
-    site = load_site(ROOT / "inventory" / "mastertech")
+def mastertech(site_dir: Path) -> dict[str, float | int | str]:
+    site = load_site(site_dir)
     configs = {
         name: [
             line for line in render_device(site, name).splitlines() if line.strip() not in ("", "!", "end")
@@ -127,7 +129,7 @@ def mastertech() -> dict[str, str]:
     return run(site, configs, lambda: all(has_address(ns) for ns in pcs), "all PCs leased")
 
 
-def chain(n: int) -> dict[str, str]:
+def chain(n: int) -> dict[str, float | int | str]:
     nodes = tuple(NodeInfo(name=f"R{i}", kind="router", platform="cisco_ios") for i in range(1, n + 1))
     cables = tuple(
         CableDesign(a=CableEnd(node=f"R{i}", interface="GigabitEthernet0/1"),
@@ -170,17 +172,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--routers", type=int, default=20)
     parser.add_argument("--only", choices=("mastertech", "chain"), help="run one scenario")
+    # A copy of the site under another name leaves a running lab of the site itself alone.
+    parser.add_argument("--site-dir", type=Path, default=ROOT / "inventory" / "mastertech")
+    parser.add_argument("--json", action="store_true", help="the numbers as JSON, one object per scenario")
     args = parser.parse_args()
     launcher.require_root()
     rows = []
     if args.only in (None, "mastertech"):
-        rows.append(mastertech())
+        rows.append(mastertech(args.site_dir))
     if args.only in (None, "chain"):
         rows.append(chain(args.routers))
+    if args.json:
+        print(json.dumps(rows))
+        return
     keys = list(dict.fromkeys(k for row in rows for k in row))
     width = max(len(k) for k in keys)
     for key in keys:
-        print(f"{key:<{width}}  " + "  ".join(f"{row.get(key, '-'):>16}" for row in rows))
+        print(f"{key:<{width}}  " + "  ".join(f"{_cell(row.get(key, '-')):>16}" for row in rows))
+
+
+def _cell(value: float | int | str) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 if __name__ == "__main__":
