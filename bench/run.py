@@ -268,7 +268,11 @@ def main() -> int:
     parser.add_argument("--mail-count", type=int, default=40)
     parser.add_argument("--out", type=Path, default=BENCH / "results.json")
     parser.add_argument("--plot", type=Path, default=BENCH / "fleet.png")
+    parser.add_argument("--markdown", type=Path, help="print the tables of a results.json, run nothing")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
     args.fleet = [int(n) for n in args.fleet.split(",")]
     only = [s for s in args.only.split(",") if s]
     if unknown := set(only) - set(SECTIONS):
@@ -335,6 +339,63 @@ def table(results: dict[str, Any]) -> str:
     for goal in results.get("goals", []):
         lines.append(f"{'met   ' if goal['met'] else 'MISSED'} {goal['goal']}: {goal['value']}")
     return "\n".join(lines)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The results as the Markdown tables of bench/README.md and the README."""
+
+    def cell(spread: dict[str, float], unit: str = "s") -> str:
+        return f"{spread['median']:.2f} {unit} ({spread['min']:.2f}-{spread['max']:.2f})"
+
+    machine = results["machine"]
+    out = [f"{machine['cores']} cores (load {machine['load_1min_at_start']} at the start), {machine['date']},"
+           f" whole run {results['seconds']:.0f} s; median (min-max) of {results['repeats']['deploy']} runs",
+           ""]  # fmt: skip
+    if d := results.get("deploy"):
+        s = d["spread"]
+        out += [
+            "| deploy, day-0 to intended (5 IOS devices) | first run | second run (nothing to send) |",
+            "|---|---|---|",
+            f"| `mastertech deploy` | {cell(s['ours_s'])} | {cell(s['ours_second_s'])} |",
+            f"| `ansible-playbook network.yml` | {cell(s['ansible_s'])} | {cell(s['ansible_second_s'])} |",
+            f"| asyncssh floor (same lines, nothing else) | {cell(s['floor_s'])} | - |",
+            f"| ansible / ours | {d['ansible_over_ours']}x | {d['ansible_over_ours_second']}x |",
+            f"| ours / floor | {d['ours_over_floor']}x | |",
+            "",
+        ]
+    if fleet := results.get("fleet"):
+        out += ["| fleet N | push, save, read back | drift run | CPU (toolkit + emulator) | peak RSS |",
+                "|---|---|---|---|---|"]  # fmt: skip
+        for row in fleet:
+            s = row["spread"]
+            out.append(f"| {row['n']} | {cell(s['deploy_s'])} | {cell(s['drift_s'])} | "
+                       f"{row['toolkit_cpu_s']:.1f} + {row['emulator_cpu_s']:.1f} s | "
+                       f"{row['toolkit_rss_mb']:.0f} + {row['emulator_rss_mb']:.0f} MB |")  # fmt: skip
+        out.append("")
+    if lab := results.get("lab"):
+        s, c = lab["spread"], lab["chain20"]["spread"]
+        out += [
+            f"| lab | site ({lab['nodes']} nodes) | chain of 20 routers |",
+            "|---|---|---|",
+            f"| `lab up` (all reachable) | {cell(s['up_s'])} | {cell(c['up_s'])} |",
+            f"| push to converged | {cell(s['converged_s'])} | {cell(c['converged_s'])} |",
+            f"| `lab down` | {cell(s['down_s'])} | {cell(c['down_s'])} |",
+            f"| PSS of the lab | {cell(s['rss_mb'], 'MB')} | {cell(c['rss_mb'], 'MB')} |",
+            "",
+        ]
+    if up := results.get("up"):
+        out += ["| `mastertech up` from a wiped lab | seconds |", "|---|---|"]
+        for name, spread in up["spread"]["stages"].items():
+            out.append(f"| {name} | {cell(spread)} |")
+        out += [f"| **total (wall, process start included)** | **{cell(up['spread']['total_s'])}** |", ""]
+    if mail := results.get("mail"):
+        out += [f"Mail: {mail['messages']} messages submitted in {mail['seconds']:.1f} s "
+                f"({mail['messages_per_second']} msg/s), delivered after {mail['delivery_seconds']:.1f} s, "
+                f"{mail['lost']} lost (the run with Postfix restarted included).", ""]  # fmt: skip
+    if goals_ := results.get("goals"):
+        out += ["| goal | value | |", "|---|---|---|"]
+        out += [f"| {g['goal']} | {g['value']} | {'met' if g['met'] else '**missed**'} |" for g in goals_]
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
