@@ -32,7 +32,7 @@ from automation.providers.base import Endpoint
 
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROBE_SCRIPT = Path(__file__).resolve().with_name("probe.py")
 PROBE_TIMEOUT = 120.0  # seconds for one probe; a DNS or mail probe that hangs gives up well before
 CONNECT_TIMEOUT = 10.0  # seconds for one host's SSH connection and login
 HOST_USER = "root"  # PCs, test hosts and servers are logged into as root, like Ansible does
@@ -64,7 +64,7 @@ class NamespaceRunner:
 
     def __init__(self, netns: Mapping[str, str]) -> None:
         self.netns = dict(netns)
-        self._env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+        self._env = dict(os.environ)
 
     def __call__(self, host: str, kind: str, args: dict[str, Any]) -> dict[str, Any]:
         if host not in self.netns:
@@ -74,9 +74,11 @@ class NamespaceRunner:
             "netns",
             "exec",
             self.netns[host],
+            # The probe is standard library only: run as a script in isolated mode it starts in
+            # about a third of the time `-m automation.checks.probe` takes (no package import).
             sys.executable,
-            "-m",
-            "automation.checks.probe",
+            "-I",
+            str(PROBE_SCRIPT),
             kind,
         ]
         try:
