@@ -32,7 +32,7 @@ from automation.providers.base import Endpoint
 
 log = logging.getLogger(__name__)
 
-PROBE_SCRIPT = Path(__file__).resolve().with_name("probe.py")
+PROBE_SCRIPT = Path(probe.__file__).resolve()  # standard library only: runs anywhere as a script
 PROBE_TIMEOUT = 120.0  # seconds for one probe; a DNS or mail probe that hangs gives up well before
 CONNECT_TIMEOUT = 10.0  # seconds for one host's SSH connection and login
 HOST_USER = "root"  # PCs, test hosts and servers are logged into as root, like Ansible does
@@ -58,7 +58,7 @@ def _answer(stdout: str, stderr: str, status: int) -> dict[str, Any]:
 
 
 class NamespaceRunner:
-    """Run a probe in a host's namespace with this interpreter and this project on the path."""
+    """Run the probe script in a host's namespace with this interpreter, isolated from the project."""
 
     via = "netns"
 
@@ -105,7 +105,7 @@ class NamespaceRunner:
 
 def probe_command(kind: str) -> str:
     """The shell command that runs the probe `kind` with the remote host's python3."""
-    source = base64.b64encode(Path(probe.__file__).read_bytes()).decode()
+    source = base64.b64encode(PROBE_SCRIPT.read_bytes()).decode()
     code = f"import base64;exec(compile(base64.b64decode('{source}'),'mastertech-probe','exec'))"
     return f"python3 -c {shlex.quote(code)} {shlex.quote(kind)}"
 
