@@ -379,6 +379,30 @@ class FrrInstance:
         process.stop(list(self.records.values()), children=self.children)
         self.records.clear()
 
+    def alive(self, daemon: str) -> bool:
+        """False only when `daemon` was started and has died (one not needed yet is fine)."""
+        rec = self.records.get(daemon)
+        return rec is None or process.alive(rec)
+
+    def revive(self, daemon: str) -> None:
+        """Start a daemon that died from the configuration last pushed to it. A new zebra brings
+        staticd and ospfd along: their routes went with the old one."""
+        again = [daemon]
+        if daemon == "zebra":
+            again += [d for d in DAEMONS if d != "zebra" and d in self.records]
+        for name in again:
+            rec = self.records.pop(name, None)
+            if rec is not None:
+                process.stop([rec], children=self.children)
+        self.children = {pid: p for pid, p in self.children.items() if p.poll() is None}
+        for name in again:
+            if name == "zebra":
+                (self.sock_dir / "zserv.api").unlink(missing_ok=True)  # the dead zebra's socket
+                self._daemon("zebra", text(self.pushed.zebra).splitlines())
+                self.wait_ready()
+            else:
+                self._daemon(name, text(getattr(self.pushed, name)).splitlines())
+
     def remove_files(self) -> None:
         remove_pathspace(self.pathspace)
 
