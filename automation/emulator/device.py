@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import ConfigOnlyDataPlane, DataPlane
+from automation.emulator.errors import DataPlaneRejected
 from automation.emulator.flash import Flash
 from automation.emulator.interfaces import Kind
 from automation.emulator.login import LoginGuard, LoginPolicy
@@ -113,6 +114,8 @@ class Device:
         self._apply_task: asyncio.Task[None] | None = None
         self.login = LoginGuard(spec.login_policy)
         self.log_buffer: collections.deque[str] = collections.deque(maxlen=LOG_BUFFER_LINES)
+        # What the data plane refused of the last configuration it was given (lab health).
+        self.dataplane_problems: tuple[str, ...] = ()
         self.flash = Flash(spec.state_dir / "flash")
         # The state holds the host key and configs with secret hashes: private from the start.
         spec.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -262,8 +265,17 @@ class Device:
         self._dirty = False
         try:
             await self.dataplane.apply(self.config.snapshot())
-        except Exception:
+            problems: tuple[str, ...] = ()
+        except DataPlaneRejected as exc:
+            problems = exc.problems
+        except Exception as exc:
             log.exception("%s: data plane rejected the configuration", self.config.hostname)
+            problems = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__,)
+        for problem in problems:
+            if problem not in self.dataplane_problems:
+                log.warning("%s: data plane rejected %s", self.config.hostname, problem)
+                self.syslog(f"%LAB-3-DATAPLANE: data plane rejected {problem}")
+        self.dataplane_problems = problems
 
     async def settle(self) -> None:
         """Wait until every committed change has reached the data plane."""

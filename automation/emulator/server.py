@@ -56,6 +56,18 @@ class DeviceHost:
         self.port = sockets[0].getsockname()[1] if sockets else self.spec.port
         log.info("%s: listening on %s:%d", self.spec.hostname, self.spec.address, self.port)
 
+    def serving(self) -> bool:
+        """True while the SSH listener accepts connections (for the lab's supervisor)."""
+        return self._acceptor is not None and any(sock.fileno() >= 0 for sock in self._acceptor.sockets)
+
+    async def relisten(self) -> None:
+        """Open the SSH listener again, on the same port, after it closed; the device is unchanged."""
+        if self._acceptor is not None:
+            self._acceptor.close()
+            await self._acceptor.wait_closed()
+        self._acceptor = await start_ssh(self.device, self.spec.address, self.port)
+        log.warning("%s: listening again on %s:%d", self.spec.hostname, self.spec.address, self.port)
+
     async def stop(self) -> None:
         if self._acceptor is not None:
             self._acceptor.close()
