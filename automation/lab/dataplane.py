@@ -29,6 +29,8 @@ from automation.emulator.dataplane import (
     TraceHop,
     interface_mac,
 )
+from automation.emulator.errors import DataPlaneRejected
+from automation.lab import limits
 from automation.lab.command import bridge_json, in_netns, ip_json, run
 from automation.lab.dhcp import read_leases
 from automation.lab.names import bridge_vlan, dotted_mac, port_ifname
@@ -52,7 +54,11 @@ class NetnsDataPlane:
     # --- configuration --------------------------------------------------------------------------
 
     async def apply(self, config: RunningConfig) -> None:
+        """Apply what the lab can of `config`; DataPlaneRejected names the lines it cannot."""
         await asyncio.to_thread(self.network.apply, self.node.name, config)
+        problems = limits.refused(config)
+        if problems:
+            raise DataPlaneRejected(problems)
 
     def _cfg(self) -> RunningConfig:
         cfg = self.network.config(self.node.name)
