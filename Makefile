@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SITE ?= mastertech
 
-.PHONY: setup debian-packages up down test test-unit test-unit-random test-emulator test-lab test-acceptance lint golden clean bench
+.PHONY: gns3-server setup debian-packages up down test test-unit test-unit-random test-emulator test-lab test-acceptance lint golden clean bench
 
 setup: debian-packages $(VENV)/.installed
 
@@ -65,3 +65,12 @@ golden: setup
 
 clean:
 	rm -rf out build .pytest_cache .mypy_cache .ruff_cache
+
+# The gns3 target's tests run a real gns3-server (from PyPI) on 127.0.0.1, in a venv of its own:
+# its pins (FastAPI, SQLAlchemy) must not meet the toolkit's. QEMU comes with `make setup`.
+GNS3_VENV := $(VENV)/gns3-server
+gns3-server: $(GNS3_VENV)/bin/gns3server
+
+$(GNS3_VENV)/bin/gns3server:
+	python3 -m venv $(GNS3_VENV)
+	$(GNS3_VENV)/bin/pip install -q gns3-server==3.0.6

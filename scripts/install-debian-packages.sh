@@ -11,6 +11,7 @@ PACKAGES=(
   postfix dovecot-pop3d dovecot-imapd nginx-light
   openssh-server openssh-client sshpass busybox isc-dhcp-client
   swaks ssl-cert openssl make graphviz
+  qemu-system-x86 mtools   # the gns3 target tests: a GNS3 compute makes qemu nodes only with QEMU
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -96,12 +96,23 @@ def serve(
         int, typer.Option(help="Failed attempts before a connection is dropped.", min=1)
     ] = LoginPolicy.per_connection,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log sessions and logins.")] = False,
+    console_port: Annotated[
+        int | None, typer.Option(help="Also serve the console line over telnet on this port.")
+    ] = None,
+    first_boot: Annotated[
+        bool,
+        typer.Option(
+            "--first-boot",
+            help="Boot as a fresh IOSv: the console plays the setup dialogue; needs --console-port.",
+        ),
+    ] = False,
 ) -> None:
     """Serve one device over SSH on ADDRESS:PORT until interrupted.
 
     The user's password comes from --password-file or $MASTERTECH_PASSWORD (the enable secret from
     --enable-secret-file or $MASTERTECH_ENABLE_SECRET), never needing the command line.
     """
+    from automation.emulator.console import Console
     from automation.emulator.device import DeviceSpec, day0_config
     from automation.emulator.modes import valid_hostname
     from automation.emulator.server import EmulatorServer
@@ -117,7 +128,11 @@ def serve(
         raise UsageError(f"--address must be on 127.0.0.0/8 (loopback), not {address}")
     secret = _secret("password", PASSWORD_ENV, password, password_file)
     enable = _secret("enable-secret", ENABLE_ENV, enable_secret, enable_secret_file)
-    if config is not None:
+    if first_boot and console_port is None:
+        raise UsageError("--first-boot needs --console-port: a fresh device is configured on its console")
+    if first_boot:
+        day0: str | None = None
+    elif config is not None:
         try:
             day0 = config.read_text()
         except OSError as exc:
@@ -154,7 +169,16 @@ def serve(
             typer.echo(
                 f"{hostname} ({kind}) listening on {host.address}:{host.port}; Ctrl-C stops it", err=True
             )
-            await stop.wait()
+            console = None
+            if console_port is not None:
+                console = Console(host.device, first_boot=first_boot)
+                await console.start(address, console_port)
+                typer.echo(f"{hostname} console (telnet) on {address}:{console.port}", err=True)
+            try:
+                await stop.wait()
+            finally:
+                if console is not None:
+                    await console.stop()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())

@@ -1,5 +1,6 @@
 """Lab targets behind one `LabProvider` protocol: `embedded` (namespaces on this machine), `static`
-(a lab the user built, reached through an endpoints file), `gns3` and `cml` (hosts.yaml addresses).
+(a lab the user built, reached through an endpoints file), `gns3` and `cml` (built through
+their APIs from the site, managed out of band).
 
 `provider_for(target, site)` is the only door to a lab.
 """

@@ -27,6 +27,10 @@ def provider_for(target: str, site: Site, endpoints: Path | None = None) -> LabP
         from automation.providers.static import StaticProvider
 
         return StaticProvider(site, endpoints)
-    from automation.providers.inband import InbandProvider
+    if target == "gns3":
+        from automation.providers.gns3 import GNS3Provider
 
-    return InbandProvider(site, target)
+        return GNS3Provider(site)
+    from automation.providers.cml import CMLProvider
+
+    return CMLProvider(site)

@@ -1,0 +1,227 @@
+"""The gns3 target against a real gns3-server 3.0.6 on 127.0.0.1.
+
+The images are placeholders (GNS3 does not look inside them), so nodes are built but cannot
+start here: there is no IOS image, no ubridge and no dynamips on this machine. The build is read
+back through the API and compared with the topology; the start is asserted to fail with our
+clear message.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import gns3_server
+import httpx
+import pytest
+from conftest import copy_site
+
+from automation.errors import LabError
+from automation.models.load import load_site
+from automation.platforms.gns3_ports import gns3_port
+from automation.providers.gns3 import GNS3Provider
+from automation.providers.gns3.client import Gns3AuthError, Gns3Client, Gns3Error
+from automation.providers.gns3.day0 import CONFIG_ZIP, read_config_zip
+from automation.providers.gns3.plan import MGMT_SWITCH
+from automation.providers.gns3.settings import Gns3Settings
+
+IMAGE = "placeholder.qcow2"
+QEMU = {"template_type": "qemu", "compute_id": "local", "platform": "x86_64", "ram": 256,
+        "adapter_type": "e1000", "hda_disk_image": IMAGE, "console_type": "telnet",
+        "kvm": "disable"}  # fmt: skip
+TEMPLATES = [
+    {**QEMU, "name": "IOSv", "adapters": 4, "port_name_format": "Gi0/{0}", "create_config_disk": True},
+    {**QEMU, "name": "IOSvL2", "adapters": 16, "port_name_format": "Gi{1}/{0}", "port_segment_size": 4},
+    {**QEMU, "name": "Linux", "adapters": 2, "port_name_format": "eth{0}"},
+    {**QEMU, "name": "Mgmt switch", "adapters": 16, "port_name_format": "e{0}"},
+]
+# No dynamips or ubridge here: a qemu management switch and no cloud (both refusals tested below).
+TARGETS = """\
+management:
+  switch: {template: Mgmt switch}
+  cloud: null
+"""
+
+
+def settings(server: gns3_server.RunningServer, password: str = gns3_server.PASSWORD) -> Gns3Settings:
+    return Gns3Settings(server.url, gns3_server.USER, password)
+
+
+@pytest.fixture(scope="module")
+def templates(gns3: gns3_server.RunningServer) -> None:
+    with Gns3Client(settings(gns3)) as api:
+        api.upload_image(IMAGE, b"QFI\xfb" + bytes(65532))  # a qcow2 magic, nothing bootable
+        have = {t.name for t in api.templates()}
+        for body in TEMPLATES:
+            if body["name"] not in have:
+                api.create_template(body)
+
+
+def snapshot(api: Gns3Client, name: str) -> dict[str, Any]:
+    project = next(p for p in api.projects() if p.name == name)
+    nodes = api.nodes(project.project_id)
+    names = {n.node_id: n.name for n in nodes}
+    links = {frozenset((names[e.node_id], e.adapter_number, e.port_number) for e in link.nodes)
+             for link in api.links(project.project_id)}  # fmt: skip
+    return {
+        "nodes": {n.name: (n.node_type, n.compute_id, n.x, n.y) for n in nodes},
+        "links": links,
+        "project": project,
+    }
+
+
+@pytest.fixture(scope="module")
+def built(
+    gns3: gns3_server.RunningServer, templates: None, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """`up` once: the project is built, then starting the nodes fails (nothing can boot here)."""
+    site = load_site(copy_site(tmp_path_factory.mktemp("site"), targets=TARGETS))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MASTERTECH_PASSWORD", "day0-pass-1")
+    mp.setenv("MASTERTECH_ENABLE_SECRET", "day0-enable-1")
+    mp.setenv("MASTERTECH_VAULT", str(tmp_path_factory.mktemp("vault") / "vault.yaml"))
+    provider = GNS3Provider(site, settings=settings(gns3))
+    with Gns3Client(settings(gns3)) as api:
+        before = sorted(p.name for p in api.projects())
+    with pytest.raises(Gns3Error) as refused:
+        provider.up()
+    with Gns3Client(settings(gns3)) as api:
+        state = snapshot(api, provider.plan.name)
+    yield {
+        "site": site,
+        "provider": provider,
+        "refused": str(refused.value),
+        "state": state,
+        "before": before,
+    }
+    mp.undo()
+
+
+def test_nodes_are_named_placed_and_on_their_compute(built: dict[str, Any]) -> None:
+    site, nodes = built["site"], built["state"]["nodes"]
+    assert set(nodes) == {n.name for n in site.nodes} | {MGMT_SWITCH}
+    assert all(compute == "local" for _, compute, _, _ in nodes.values())
+    rows = {name: y for name, (_, _, _, y) in nodes.items()}
+    assert rows["R1"] < rows["SW1"] < rows["DNS"]  # routers above switches above hosts
+    assert len({(x, y) for _, _, x, y in nodes.values()}) == len(nodes)  # no two on one spot
+
+
+def test_links_sit_on_the_adapters_of_the_topology_ports(built: dict[str, Any]) -> None:
+    site, links = built["site"], built["state"]["links"]
+    for cable in site.cables:
+        ends = []
+        for end in (cable.a, cable.b):
+            adapter, port = gns3_port(site.node(end.node).kind, end.interface)  # type: ignore[misc]
+            ends.append((end.node, adapter, port))
+        assert frozenset(ends) in links, cable
+    mgmt = [link for link in links if any(e[0] == MGMT_SWITCH for e in link)]
+    assert len(mgmt) == len(site.nodes)  # one management link per node
+    assert frozenset({("R1", 3, 0), (MGMT_SWITCH, 1, 0)}) in links  # R1 Gi0/3 -> the switch's port 1
+    assert len(links) == len(site.cables) + len(site.nodes)
+
+
+def test_day0_is_on_the_config_disk_of_iosv_nodes(
+    built: dict[str, Any], gns3: gns3_server.RunningServer
+) -> None:
+    provider = built["provider"]
+    day0 = provider.day0()
+    with Gns3Client(settings(gns3)) as api:
+        pid = built["state"]["project"].project_id
+        nodes = {n.name: n for n in api.nodes(pid)}
+        text = read_config_zip(api.read_node_file(pid, nodes["R1"].node_id, CONFIG_ZIP))
+        assert text == day0["R1"].text
+        lines = text.splitlines()
+        assert lines.index("ip domain name mastertech.com") < lines.index(
+            "crypto key generate rsa modulus 2048"
+        )
+        assert "ip ssh version 2" in lines and " ip address 172.31.255.11 255.255.255.0" in lines
+        with pytest.raises(Gns3Error):  # IOSvL2 has no config disk: its day-0 goes over the console
+            api.read_node_file(pid, nodes["SW1"].node_id, CONFIG_ZIP)
+
+
+def test_node_start_cannot_work_here_and_says_what_to_install(built: dict[str, Any]) -> None:
+    message = built["refused"]
+    assert "GNS3 could not start" in message and "install qemu-utils" in message
+    status = built["provider"].status()
+    assert status.phase == "stopped"
+    assert status.node("R1").mgmt == ("172.31.255.11", 22)
+
+
+def test_second_up_changes_nothing(built: dict[str, Any], gns3: gns3_server.RunningServer) -> None:
+    with pytest.raises(Gns3Error, match="could not start"):
+        built["provider"].up()
+    with Gns3Client(settings(gns3)) as api:
+        again = snapshot(api, built["provider"].plan.name)
+    assert again["nodes"] == built["state"]["nodes"] and again["links"] == built["state"]["links"]
+
+
+def test_wrong_password_says_which_variables_to_set(gns3: gns3_server.RunningServer) -> None:
+    with Gns3Client(settings(gns3, "not-the-password")) as api, pytest.raises(Gns3AuthError) as err:
+        api.projects()
+    assert "wrong user or password" in str(err.value) and "GNS3_PASSWORD" in str(err.value)
+    assert "not-the-password" not in str(err.value)
+
+
+def _stale_token(server: gns3_server.RunningServer) -> str:
+    """A token the server no longer takes: expired a minute ago and signed with an old key.
+
+    gns3-server 3.0.6 does not check `exp` (joserfc decodes without validating claims), so an
+    expired token alone still passes there; a token of an earlier secret key (the server's key
+    was regenerated) is what it refuses with 401, as a newer server refuses an expired one.
+    """
+    code = (
+        "import sys,time; from joserfc import jwt; from joserfc.jwk import OctKey;"
+        "print(jwt.encode({'alg':'HS256'},{'sub':sys.argv[2],'exp':int(time.time())-60},OctKey.import_key(sys.argv[1])))"
+    )
+    python = gns3_server.VENV / "bin" / "python"
+    old_key = "0" * 64
+    out = subprocess.run([str(python), "-c", code, old_key, gns3_server.USER], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def test_stale_token_is_replaced_by_one_new_login(gns3: gns3_server.RunningServer) -> None:
+    token = _stale_token(gns3)
+    raw = httpx.get(f"{gns3.url}/v3/projects", headers={"Authorization": f"Bearer {token}"})
+    assert raw.status_code == 401  # the server does refuse it
+    with Gns3Client(settings(gns3)) as api:
+        api.use_token(token)
+        assert isinstance(api.projects(), list)
+
+
+def test_stale_token_and_wrong_password_gives_the_clear_error(gns3: gns3_server.RunningServer) -> None:
+    with (
+        Gns3Client(settings(gns3, "wrong")) as api,
+        pytest.raises(Gns3AuthError, match="wrong user or password"),
+    ):
+        api.use_token(_stale_token(gns3))
+        api.projects()
+
+
+def test_missing_template_is_named(gns3: gns3_server.RunningServer, templates: None, tmp_path: Path) -> None:
+    site = load_site(copy_site(tmp_path, targets=TARGETS + "gns3:\n  templates: {router: IOSv-15.9}\n"))
+    with pytest.raises(Gns3Error, match=r"no template named 'IOSv-15\.9'"):
+        GNS3Provider(site, settings=settings(gns3)).up()
+
+
+def test_builtin_management_switch_needs_dynamips(
+    gns3: gns3_server.RunningServer, templates: None, tmp_path: Path
+) -> None:
+    site = load_site(
+        copy_site(tmp_path, targets="gns3:\n  project: dynamips-check\nmanagement:\n  cloud: null\n")
+    )
+    provider = GNS3Provider(site, settings=settings(gns3))
+    try:
+        with pytest.raises(Gns3Error, match=r"Could not find Dynamips.*install dynamips"):
+            provider.up()
+    finally:
+        provider.down()
+
+
+def test_down_leaves_the_server_as_it_was(built: dict[str, Any], gns3: gns3_server.RunningServer) -> None:
+    removed = built["provider"].down()
+    assert removed == [f"project {built['provider'].plan.name}"]
+    with Gns3Client(settings(gns3)) as api:
+        assert sorted(p.name for p in api.projects()) == built["before"]
+    with pytest.raises(LabError, match="no GNS3 project"):
+        built["provider"].status()
