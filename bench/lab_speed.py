@@ -66,8 +66,11 @@ def pss_mb(site: str) -> tuple[float, int]:
 
 
 def push(site: Site, configs: dict[str, list[str]]) -> None:
-    status = launcher.status(site.name)
-    mgmt = {n["name"]: n["mgmt"] for n in status["nodes"] if n["mgmt"]}
+    mgmt = {
+        n.name: {"host": n.mgmt.host, "port": n.mgmt.port}
+        for n in launcher.require_running(site.name).nodes
+        if n.mgmt
+    }
     creds = device_credentials()
 
     def one(name: str) -> None:

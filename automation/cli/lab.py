@@ -1,7 +1,7 @@
 """`mastertech lab ...`: the embedded lab of a site (network namespaces on this machine).
 
-lab up | down [--wipe] | status [--json] | console NODE | exec NODE -- CMD... | capture NODE IFACE
-| endpoints --format static [--out FILE]
+lab up | down [--wipe] | status [--json|--wide] (each with --target) | console NODE
+| exec NODE -- CMD... | capture NODE IFACE | endpoints --format static [--out FILE]
 """
 
 from __future__ import annotations
@@ -13,15 +13,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from automation.cli.bootstrap import register as register_bootstrap
 from automation.cli.options import InventoryOption, JsonOption, SiteOption, open_site
+from automation.cli.output import plain
+from automation.cli.target import TargetOption
 from automation.errors import UsageError
 from automation.lab import launcher
 from automation.models.design import Site
 from automation.providers import provider_for
-from automation.providers.base import LabStatus
+from automation.providers.base import LabStatus, NodeStatus
 from automation.providers.embedded import EmbeddedProvider
 
 console = Console(highlight=False)
@@ -38,18 +42,41 @@ def _embedded(design: Site) -> EmbeddedProvider:
     return provider
 
 
-def _table(status: LabStatus, title: str) -> Table:
-    table = Table(title=title)
-    for col in ("node", "kind", "namespace", "management", "addresses", "department / mail"):
-        table.add_column(col, overflow="fold")
+NAME_WIDTH = 14  # longer node names are cut in the compact table (whole in --wide and --json)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _health(n: NodeStatus) -> str:
+    return n.health.state if n.health else "-"
+
+
+def _table(status: LabStatus, title: str, wide: bool = False) -> Table:
+    """The nodes as a table that fits 80 columns; `wide` adds namespaces, people and reasons."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    columns = ["node", "kind", "health", "management", "addresses"]
+    if wide:
+        columns += ["namespace", "department / mail", "why"]
+    for col in columns:
+        table.add_column(col, overflow="fold", no_wrap=col in ("node", "kind", "health", "management"))
     for n in status.nodes:
         mgmt = f"{n.mgmt.host}:{n.mgmt.port}" if n.mgmt else "-"
-        who = " ".join(x for x in (n.department, n.mail) if x) or "-"
-        table.add_row(n.name, n.kind, n.netns or "-", mgmt, "\n".join(n.addresses) or "-", who)
+        row = [n.name if wide else _cut(n.name, NAME_WIDTH), n.kind, _health(n), mgmt]
+        row.append(" ".join(n.addresses) or "-")
+        if wide:
+            who = " ".join(x for x in (n.department, n.mail) if x) or "-"
+            row += [n.netns or "-", who, "; ".join(n.health.reasons) if n.health else "-"]
+        table.add_row(*(plain(x) for x in row))
     return table
 
 
-def _notes(status: LabStatus) -> None:
+def _notes(status: LabStatus, wide: bool = False) -> None:
+    if not wide:
+        for n in status.nodes:
+            if n.health and n.health.reasons:
+                err.print(f"{n.name} {n.health.state}: {'; '.join(n.health.reasons)}", markup=False)
     for note in status.notes:
         err.print(f"note: {note}", markup=False)
 
@@ -58,14 +85,22 @@ def _notes(status: LabStatus) -> None:
 def up(
     site: SiteOption = "mastertech",
     inventory: InventoryOption = None,
+    target: TargetOption = "embedded",
     debug: Annotated[bool, typer.Option("--debug", help="Debug logging in the controller log.")] = False,
 ) -> None:
-    """Start the lab in the background; return when every node is reachable."""
-    launcher.require_root()
+    """Start the lab (in the background for the embedded target); return when every node is reachable."""
     design = open_site(site, inventory)
-    with err.status(f"starting the {design.name} lab ..."):
-        status, seconds = _embedded(design).start(debug=debug)
-    console.print(_table(status, f"lab {design.name} up in {seconds:.1f} s"))
+    provider = provider_for(target, design)
+    if isinstance(provider, EmbeddedProvider):
+        launcher.require_root()
+        with err.status(f"starting the {design.name} lab ..."):
+            status, seconds = provider.start(debug=debug)
+        title = f"lab {design.name} up in {seconds:.1f} s: {status.phase}"
+    else:
+        with err.status(f"building the {design.name} lab on {target} ..."):
+            status = provider.up()
+        title = f"lab {design.name} on {target}: {status.phase}"
+    console.print(_table(status, title))
     _notes(status)
 
 
@@ -73,27 +108,34 @@ def up(
 def down(
     site: SiteOption = "mastertech",
     inventory: InventoryOption = None,
+    target: TargetOption = "embedded",
     wipe: Annotated[bool, typer.Option("--wipe", help="Also delete the devices' startup configs.")] = False,
 ) -> None:
     """Stop the lab and remove every namespace, process and file it made."""
-    launcher.require_root()
     design = open_site(site, inventory)
-    done = _embedded(design).down(wipe=wipe)
+    provider = provider_for(target, design)
+    if isinstance(provider, EmbeddedProvider):
+        launcher.require_root()
+    done = provider.down(wipe=wipe)
     console.print(f"lab {design.name} down" + (f": {', '.join(done)}" if done else ""))
 
 
 @lab_app.command("status")
 def status(
-    site: SiteOption = "mastertech", inventory: InventoryOption = None, as_json: JsonOption = False
+    site: SiteOption = "mastertech",
+    inventory: InventoryOption = None,
+    target: TargetOption = "embedded",
+    as_json: JsonOption = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Namespaces, departments and reasons too.")] = False,
 ) -> None:
-    """Nodes, namespaces, management endpoints and live addresses of a running lab."""
+    """Nodes, health, management endpoints and live addresses of a running lab."""
     design = open_site(site, inventory)
-    current = _embedded(design).status()
+    current = provider_for(target, design).status()
     if as_json:
         sys.stdout.write(json.dumps(current.as_json(), indent=2) + "\n")
         return
-    console.print(_table(current, f"lab {design.name}: {current.phase}"))
-    _notes(current)
+    console.print(_table(current, f"lab {design.name}: {current.phase}", wide=wide))
+    _notes(current, wide=wide)
 
 
 @lab_app.command("console")
@@ -119,7 +161,9 @@ def exec_(
     site: SiteOption = "mastertech",
     inventory: InventoryOption = None,
 ) -> None:
-    """Run a command inside a node's network namespace (`lab exec BE-PC1 -- ping 192.168.20.1`)."""
+    """Run a command on a node: in a server node's own namespaces and files (`lab exec MAIL --
+    postconf -n`), in the network namespace of a PC or device (`lab exec BE-PC1 -- ping ...`).
+    The exit code is the command's."""
     _exec(_embedded(open_site(site, inventory)).exec_argv(node, list(command or [])))
 
 
@@ -171,6 +215,9 @@ def _exec(argv: list[str], env: dict[str, str] | None = None) -> None:
         os.execvpe(argv[0], argv, {**os.environ, **(env or {})})
     except FileNotFoundError as exc:
         raise UsageError(f"{argv[0]} is not installed; run `make setup`") from exc
+
+
+register_bootstrap(lab_app)
 
 
 def register(app: typer.Typer) -> None:

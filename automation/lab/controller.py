@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -21,12 +22,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from automation.emulator.device import DeviceSpec, day0_config
 from automation.emulator.server import EmulatorServer
 from automation.errors import LabError
-from automation.lab import cleanup, pcs, pcsshd, process
+from automation.lab import cleanup, pcs, process, watches
 from automation.lab.dataplane import NetnsDataPlane
 from automation.lab.fabric import VethFabric
 from automation.lab.forwarder import Forwarder
@@ -35,13 +37,16 @@ from automation.lab.network import LabNetwork
 from automation.lab.process import ProcessRecord
 from automation.lab.servers import ServerNodeLike, server_node_class
 from automation.lab.state import LabPaths, LabState, NodeRecord, write_state
+from automation.lab.supervisor import Supervisor, lab_phase
 from automation.lab.topology import LabNode, LabPlan, plan_from_dict
-from automation.providers.base import Endpoint
+from automation.providers.base import FAILED, Endpoint, Health
 from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
 log = logging.getLogger(__name__)
 
 SSH_BUDGET = 30.0  # seconds for every device's SSH endpoint to answer after the emulator started
+SUPERVISE_INTERVAL = 0.25  # seconds between two checks of every daemon
+SUPERVISE_STOP_BUDGET = 2.0  # seconds `lab down` waits for a supervision pass to end
 
 
 @dataclass
@@ -54,6 +59,8 @@ class Controller:
     servers: dict[str, ServerNodeLike] = field(default_factory=dict)
     forwarders: list[Forwarder] = field(default_factory=list)
     emulator: EmulatorServer | None = None
+    supervisor: Supervisor = field(default_factory=Supervisor)
+    start_failures: dict[str, str] = field(default_factory=dict)  # node -> why it never started
 
     def __post_init__(self) -> None:
         self.state = LabState(site=self.plan.site)
@@ -88,19 +95,65 @@ class Controller:
             self._save()
             await self._down(keep_record=True)
             return 1
-        self.state.phase = "ready"
+        self._update_health()
         self._save()
-        log.info("lab %s ready", self.plan.site)
+        log.info("lab %s %s", self.plan.site, self.state.phase)
+        supervision = asyncio.create_task(self._supervise(stop))
         await stop.wait()
+        self.supervisor.stop()
+        with contextlib.suppress(TimeoutError):
+            # A restart under way (a server's service start) ends on its own budget.
+            await asyncio.wait_for(supervision, SUPERVISE_STOP_BUDGET)
         self.state.phase = "stopping"
         self._save()
         await self._down()
         return 0
 
+    # --- supervision and health ---------------------------------------------------------------
+
+    async def _supervise(self, stop: asyncio.Event) -> None:
+        """Check every daemon a few times a second until the lab stops; save health changes."""
+        while not stop.is_set():
+            try:
+                changed = await asyncio.to_thread(self.supervisor.check)
+                if self._update_health() or changed:
+                    self._save()
+            except Exception:  # supervision must outlive any one failure
+                log.exception("supervision pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SUPERVISE_INTERVAL)
+
+    def _update_health(self) -> bool:
+        """Every node's health and the lab's phase into the state; True when anything changed."""
+        healths = []
+        changed = False
+        for rec in self.state.nodes:
+            problems: list[str] = []
+            if rec.name in self.start_failures:
+                health = Health(FAILED, (self.start_failures[rec.name],))
+            else:
+                if self.emulator is not None and rec.name in self.emulator.hosts:
+                    problems += self.emulator.hosts[rec.name].device.dataplane_problems
+                health = self.supervisor.health(rec.name, problems)
+            healths.append(health)
+            if rec.health != health.as_json():
+                rec.health = health.as_json()
+                changed = True
+        phase = lab_phase(healths)
+        if phase != self.state.phase:
+            log.info("lab %s is %s", self.plan.site, phase)
+            self.state.phase = phase
+            changed = True
+        return changed
+
     async def _up(self) -> None:
         t0 = time.monotonic()
         self.paths.run.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(self.network.build)
+        for device in self.network.devices.values():
+            if device.frr is not None:
+                for daemon in watches.router(device, self.network.lock):
+                    self.supervisor.watch(daemon)
         log.info("namespaces, cables and FRR up in %.2f s", time.monotonic() - t0)
         creds = device_credentials()
         specs = []
@@ -126,6 +179,9 @@ class Controller:
             )
         self.emulator = EmulatorServer(specs)
         await self.emulator.start()
+        loop = asyncio.get_running_loop()
+        for host in self.emulator.hosts.values():
+            self.supervisor.watch(watches.listener(host, loop))
         for name, host in self.emulator.hosts.items():
             rec = next(r for r in self.state.nodes if r.name == name)
             rec.mgmt = {"host": host.address, "port": host.port}
@@ -138,23 +194,23 @@ class Controller:
 
     def _hosts(self) -> None:
         script = pcs.write_script(self.paths.run)
-        for node in self.plan.nodes:
-            if node.kind == "pc" and node.pc is not None and node.pc.address is None:
-                proc, rec = pcs.start_dhcp_client(node, script, self.paths.run / "pcs")
-                self.children[proc.pid] = proc
-                self._recorded(rec)
-            elif node.kind in ("pc", "server"):
-                pcs.configure_static(node, self.plan.dns_server, self.plan.domain)
         password = linux_lab_credentials().password
         for node in self.plan.nodes:
+            dhcp = node.kind == "pc" and node.pc is not None and node.pc.address is None
+            if node.kind in ("pc", "server") and not dhcp:
+                pcs.configure_static(node, self.plan.dns_server, self.plan.domain)
             if node.kind != "pc":
                 continue
-            proc, rec, forwarder = pcsshd.start(node, self.paths.run, password)
-            self.children[proc.pid] = proc
+            daemons, forwarder = watches.pc(
+                node, self.paths.run, password, script if dhcp else None, self.children, self._recorded
+            )
+            for daemon in daemons:
+                self.supervisor.watch(daemon)
             self.forwarders.append(forwarder)
-            self._recorded(rec)
-            record = next(r for r in self.state.nodes if r.name == node.name)
-            record.mgmt = {"host": "127.0.0.1", "port": forwarder.port}
+            self._record(node.name).mgmt = {"host": "127.0.0.1", "port": forwarder.port}
+
+    def _record(self, name: str) -> NodeRecord:
+        return next(r for r in self.state.nodes if r.name == name)
 
     async def _servers(self) -> None:
         cls, why = server_node_class()
@@ -172,15 +228,26 @@ class Controller:
             self.servers[node.name] = server
             server.start()
             host, port = server.ssh_endpoint()
-            rec = next(r for r in self.state.nodes if r.name == node.name)
-            rec.mgmt = {"host": host, "port": port}
+            self._record(node.name).mgmt = {"host": host, "port": port}
+            self._server_init(node.name)
 
         results = await asyncio.gather(*(asyncio.to_thread(start, n) for n in nodes), return_exceptions=True)
         for node, result in zip(nodes, results, strict=True):
             if isinstance(result, BaseException):
                 log.error("%s: server node failed: %s", node.name, result)
                 self.state.notes.append(f"{node.name}: server services failed to start: {result}")
+                self.start_failures[node.name] = f"server node failed to start: {result}"
+            else:
+                server = self.servers[node.name]
+                for daemon in watches.server(node.name, server, partial(self._server_init, node.name)):
+                    self.supervisor.watch(daemon)
         self._save()
+
+    def _server_init(self, name: str) -> None:
+        """Record a server node's PID 1 (after each boot): `lab exec` enters its namespaces."""
+        server = self.servers[name]
+        if server.pid is not None and server.pid_start is not None:
+            self._record(name).init = {"pid": server.pid, "start": server.pid_start}
 
     async def _wait_ssh(self) -> None:
         deadline = time.monotonic() + SSH_BUDGET

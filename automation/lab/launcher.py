@@ -22,6 +22,7 @@ from automation.errors import LabError, UsageError
 from automation.lab import cleanup, netns, process
 from automation.lab.command import ip_json
 from automation.lab.names import port_ifname
+from automation.lab.process import ProcessRecord
 from automation.lab.state import LabPaths, LabState, read_state
 from automation.lab.topology import LabPlan, plan_site, plan_to_dict
 from automation.models.design import Site
@@ -110,7 +111,7 @@ def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) ->
     deadline = t0 + budget
     while True:
         state = read_state(paths)
-        if state is not None and state.phase == "ready":
+        if state is not None and state.phase in ("ready", "degraded"):  # degraded: up, health says why
             return UpResult(state, time.monotonic() - t0)
         exited = proc.poll() is not None
         if exited or (state is not None and state.phase == "failed") or time.monotonic() > deadline:
@@ -178,30 +179,6 @@ def live_addresses(namespace: str) -> list[str]:
     return sorted(set(out), key=lambda c: IPv4Interface(c))
 
 
-def status(site: str) -> dict[str, Any]:
-    """ARCHITECTURE §7 `lab status --json`."""
-    state = require_running(site)
-    return status_of(state)
-
-
-def status_of(state: LabState) -> dict[str, Any]:
-    return {
-        "site": state.site,
-        "nodes": [
-            {
-                "name": n.name,
-                "kind": n.kind,
-                "netns": n.netns,
-                "mgmt": {"host": n.mgmt["host"], "port": int(n.mgmt["port"])} if n.mgmt else None,
-                "department": n.department,
-                "mail": n.mail,
-                "addresses": live_addresses(n.netns),
-            }
-            for n in state.nodes
-        ],
-    }
-
-
 def node_record(state: LabState, name: str) -> Any:
     for n in state.nodes:
         if n.name.lower() == name.lower():
@@ -215,6 +192,17 @@ def exec_argv(state: LabState, node: str, command: list[str]) -> list[str]:
     if not command:
         raise UsageError("give the command to run after `--`, e.g. `mastertech lab exec PC1 -- ip addr`")
     rec = node_record(state, node)
+    if rec.kind == "server" and rec.init is not None:
+        # A server node is its own host: its mount, PID, UTS and IPC namespaces and its root,
+        # as `docker exec` enters a container; PID 1 is checked so a reused PID is never entered.
+        # `--wd` alone is PID 1's own cwd: `--wd=/` would resolve / before entering the root.
+        init = ProcessRecord(f"{rec.name}/init", int(rec.init["pid"]), int(rec.init["start"]))
+        if not process.alive(init):
+            raise UsageError(f"{rec.name} is not running (see `mastertech lab status`)")
+        return [
+            "nsenter", f"--target={init.pid}", "--mount", "--uts", "--ipc", "--net", "--pid",
+            "--root", "--wd", "--", *command,
+        ]  # fmt: skip
     return ["ip", "netns", "exec", rec.netns, *command]
 
 

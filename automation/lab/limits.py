@@ -19,7 +19,8 @@ def refused(cfg: RunningConfig) -> list[str]:
     first = min(cfg.ospf)
     for pid in sorted(cfg.ospf):
         if pid != first:
-            out.append(f"'router ospf {pid}': the lab runs one OSPF process per router (process {first} runs)")
+            why = f"the lab runs one OSPF process per router (process {first} runs)"
+            out.append(f"'router ospf {pid}': {why}")
     for net in cfg.ospf[first].networks:
         if wildcard_prefix(net.address, net.wildcard) is None:
             out.append(

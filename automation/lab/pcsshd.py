@@ -66,10 +66,13 @@ def prepare(node: LabNode, run_dir: Path, password: str) -> Path:
     return base
 
 
-def start(
-    node: LabNode, run_dir: Path, password: str
-) -> tuple[subprocess.Popen[bytes], ProcessRecord, Forwarder]:
-    """Start the PC's sshd and its loopback forwarder; the caller waits for the banner."""
+def forwarder(node: LabNode) -> Forwarder:
+    """The PC's loopback endpoint; it connects to the sshd anew for each session."""
+    return Forwarder(node.name, f"/run/netns/{node.netns}")
+
+
+def start(node: LabNode, run_dir: Path, password: str) -> tuple[subprocess.Popen[bytes], ProcessRecord]:
+    """Start the PC's sshd (again after it died); the caller waits for the banner."""
     base = prepare(node, run_dir, password)
     argv = [
         "sh",
@@ -81,7 +84,6 @@ def start(
         SSHD,
         str(base / "sshd_config"),
     ]
-    proc, rec = process.spawn(
+    return process.spawn(
         f"{node.name}/sshd", argv, netns=node.netns, log_path=run_dir / "pcs" / f"{node.name}-sshd.log"
     )
-    return proc, rec, Forwarder(node.name, f"/run/netns/{node.netns}")

@@ -44,7 +44,36 @@ log = logging.getLogger(__name__)
 
 START_BUDGET = 30.0  # seconds for the node's init to build its root and sshd to answer
 STOP_BUDGET = 10.0  # seconds for the node's services to exit on SIGTERM before SIGKILL
+SERVICE_BUDGET = 30.0  # seconds for `service NAME start` inside the node
 STATE_FILE = "node.json"
+# Debian's init scripts and where each keeps its pid (inside the node).
+SERVICE_PIDS = {
+    "ssh": "/run/sshd.pid",
+    "named": "/run/named/named.pid",
+    "postfix": "/var/spool/postfix/pid/master.pid",
+    "dovecot": "/run/dovecot/master.pid",
+    "nginx": "/run/nginx.pid",
+}
+# The programs of a service whose orphans must go before it starts again, as systemd stops a
+# unit's whole cgroup: nginx workers left by a killed master keep port 80. sshd's own children
+# are users' sessions and stay (systemd's ssh unit does the same).
+SERVICE_PROGRAMS = {
+    "ssh": (),
+    "named": ("/usr/sbin/named",),
+    "postfix": ("/usr/lib/postfix/sbin/",),
+    "dovecot": ("/usr/sbin/dovecot", "/usr/lib/dovecot/"),
+    "nginx": ("/usr/sbin/nginx",),
+}
+_RESTART = r"""
+service=$1; shift
+for p in /proc/[0-9]*; do
+    exe=$(readlink "$p/exe" 2>/dev/null) || continue
+    for prefix in "$@"; do
+        case $exe in "$prefix"*) kill -9 "${p#/proc/}" 2>/dev/null ;; esac
+    done
+done
+exec service "$service" start
+"""
 SERVERS_DIR = "servers"
 
 _INIT = r"""#!/bin/sh
@@ -174,6 +203,11 @@ class ServerNode:
             raise LabError(f"{self.name}: network namespace {self.netns!r} does not exist; create it first")
         if self._proc is not None:
             raise LabError(f"{self.name}: already started")
+        self._boot(Forwarder(self.name, netns_path))
+
+    def _boot(self, forwarder: Forwarder) -> None:
+        """Start the node's init and wait for its sshd through `forwarder`."""
+        netns_path = f"/run/netns/{self.netns}"
         self._kill_previous()
         for sub in ("upper", "work", "root"):
             (self.state_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -197,7 +231,7 @@ class ServerNode:
             self._pid1 = self._find_pid1(self._proc.pid)
             self._pid1_start = _start_time(self._pid1)
             self._write_state()
-            self._forwarder = Forwarder(self.name, netns_path)
+            self._forwarder = forwarder
             self._wait_ready(t0)
             self._set_root_password()
         except BaseException:
@@ -230,6 +264,49 @@ class ServerNode:
         (self.state_dir / STATE_FILE).unlink(missing_ok=True)
         log.info("%s: stopped", self.name)
 
+    # -- supervision -------------------------------------------------------------------------
+
+    def alive(self) -> bool:
+        """True while the node's init (and so the node) runs."""
+        return self._pid1 is not None and _alive(self._pid1, self._pid1_start)
+
+    def revive(self) -> None:
+        """Boot a node whose init died, at the same endpoint; its files are as they were."""
+        forwarder = self._forwarder
+        if forwarder is None:
+            raise LabError(f"{self.name}: not started")
+        self._forwarder = None  # kept open across the reboot: the endpoint does not move
+        self.stop()
+        self._boot(forwarder)
+
+    def service_running(self, service: str) -> bool:
+        """Whether one of the node's services runs, from its pid file (no process started)."""
+        if self._pid1 is None:
+            return False
+        try:
+            pid = int(self.host_path(SERVICE_PIDS[service]).read_text(encoding="ascii").split()[0])
+            stat = self.host_path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        except (OSError, ValueError, IndexError):
+            return False
+        return stat[stat.rfind(")") + 2 :][:1] not in ("Z", "X")
+
+    def start_service(self, service: str) -> None:
+        """`service NAME start` inside the node, after its orphans are gone. Its output goes to a
+        file: a daemon keeps the pipes it inherits open, and a captured run would wait for ever."""
+        log_path = self.state_dir / "services.log"
+        with log_path.open("ab") as out:
+            try:
+                proc = subprocess.run(
+                    self._enter(["sh", "-c", _RESTART, "restart", service, *SERVICE_PROGRAMS[service]]),
+                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                    timeout=SERVICE_BUDGET, check=False,
+                )  # fmt: skip
+            except subprocess.TimeoutExpired as exc:
+                why = f"service {service} start took over {SERVICE_BUDGET:.0f} s"
+                raise LabError(f"{self.name}: {why}") from exc
+        if proc.returncode != 0:
+            raise LabError(f"{self.name}: service {service} start exited {proc.returncode}; see {log_path}")
+
     @staticmethod
     def cleanup(lab_dir: Path) -> None:
         """Remove what server nodes of this lab left behind after a crash: processes, then mounts."""
@@ -260,16 +337,21 @@ class ServerNode:
         self, argv: Sequence[str], *, input: str | None = None, timeout: float = 60.0, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
         """Run a program inside the node (all its namespaces and its root), like `docker exec`."""
-        if self._pid1 is None:
-            raise LabError(f"{self.name}: not started")
-        cmd = [
-            "nsenter", f"--target={self._pid1}", "--mount", "--uts", "--ipc", "--net", "--pid",
-            "--root", "--wd=/", "--", *argv,
-        ]  # fmt: skip
-        proc = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            self._enter(argv), input=input, capture_output=True, text=True, timeout=timeout, check=False
+        )
         if check and proc.returncode != 0:
             raise LabError(f"{self.name}: {shlex.join(argv)}: {(proc.stderr or proc.stdout).strip()}")
         return proc
+
+    def _enter(self, argv: Sequence[str]) -> list[str]:
+        """`argv` run in every namespace of the node and its root (`--wd` alone: PID 1's cwd)."""
+        if self._pid1 is None:
+            raise LabError(f"{self.name}: not started")
+        return [
+            "nsenter", f"--target={self._pid1}", "--mount", "--uts", "--ipc", "--net", "--pid",
+            "--root", "--wd", "--", *argv,
+        ]  # fmt: skip
 
     def host_path(self, path: str) -> Path:
         """Where a file of the node can be read from the root namespace (while the node runs)."""
@@ -281,6 +363,11 @@ class ServerNode:
     def pid(self) -> int | None:
         """The node's PID 1 as seen from the root namespace."""
         return self._pid1
+
+    @property
+    def pid_start(self) -> int | None:
+        """The start time of PID 1 (clock ticks since boot): with `pid`, names the process."""
+        return self._pid1_start
 
     # -- helpers -----------------------------------------------------------------------------
 

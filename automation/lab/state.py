@@ -73,12 +73,14 @@ class NodeRecord:
     mgmt: dict[str, Any] | None = None
     department: str | None = None
     mail: str | None = None
+    health: dict[str, Any] | None = None  # Health.as_json(): state, reasons, restarts
+    init: dict[str, int] | None = None  # a server node's PID 1: {"pid", "start"}, for `lab exec`
 
 
 @dataclass
 class LabState:
     site: str
-    phase: str = "starting"  # starting, ready, stopping, failed
+    phase: str = "starting"  # starting, ready (every node ok), degraded, stopping, failed
     error: str | None = None
     controller: ProcessRecord | None = None
     namespaces: list[str] = field(default_factory=list)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+
+from automation.providers.base import DEGRADED, FAILED, OK, Health
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,6 @@ BACKOFF = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # pause before the Nth res
 STABLE = 30.0  # seconds up after which a daemon's back-off starts over
 GIVE_UP = 6  # restarts in a row that did not stay up: the daemon is left down, its node failed
 RECENT = 60.0  # seconds a restart keeps its node degraded
-
-OK, DEGRADED, FAILED = "ok", "degraded", "failed"
 
 
 @dataclass
@@ -47,26 +46,11 @@ class Daemon:
     last_error: str | None = None
 
 
-@dataclass(frozen=True)
-class Health:
-    state: str  # ok, degraded or failed
-    reasons: tuple[str, ...] = ()
-    restarts: dict[str, int] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"state": self.state, "reasons": list(self.reasons), "restarts": dict(self.restarts)}
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any] | None) -> Health:
-        if not raw:
-            return cls(OK)
-        return cls(str(raw["state"]), tuple(raw.get("reasons", ())), dict(raw.get("restarts", {})))
-
-
 class Supervisor:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.daemons: dict[tuple[str, str], Daemon] = {}
+        self.stopped = False
 
     def watch(self, daemon: Daemon) -> None:
         """Supervise `daemon` (replacing a watch of the same node and name, keeping its counts)."""
@@ -79,8 +63,14 @@ class Supervisor:
         """One pass over every daemon; True when something was restarted or given up."""
         changed = False
         for d in list(self.daemons.values()):
+            if self.stopped:
+                break
             changed = self._check(d) or changed
         return changed
+
+    def stop(self) -> None:
+        """No more restarts: the lab is going down (a pass under way ends at its next daemon)."""
+        self.stopped = True
 
     def _check(self, d: Daemon) -> bool:
         if d.failed is not None:

@@ -1,8 +1,9 @@
 """The `LabProvider` protocol and the shapes every target reports.
 
 `LabStatus.as_json()` is the `lab status --json` contract (ARCHITECTURE §7):
-`{"site", "nodes": [{"name", "kind", "netns", "mgmt": {"host", "port"} | null, "department",
-"mail", "addresses": [cidr, ...]}]}`.
+`{"site", "phase", "nodes": [{"name", "kind", "netns", "mgmt": {"host", "port"} | null,
+"department", "mail", "addresses": [cidr, ...], "health": {"state", "reasons": [...],
+"restarts": {daemon: n}} | null}]}`. `phase` is `ready` only when every node is `ok`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,25 @@ class Endpoint(NamedTuple):
     port: int
 
 
+OK, DEGRADED, FAILED = "ok", "degraded", "failed"
+
+
+@dataclass(frozen=True)
+class Health:
+    """How a node fares: `ok`, `degraded` (with why) or `failed`; restarts per daemon."""
+
+    state: str
+    reasons: tuple[str, ...] = ()
+    restarts: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"state": self.state, "reasons": list(self.reasons), "restarts": dict(self.restarts)}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Health:
+        return cls(str(raw["state"]), tuple(raw.get("reasons", ())), dict(raw.get("restarts", {})))
+
+
 @dataclass(frozen=True)
 class NodeStatus:
     name: str
@@ -31,6 +51,7 @@ class NodeStatus:
     department: str | None
     mail: str | None
     addresses: tuple[str, ...]
+    health: Health | None = None  # None: the target cannot tell (a lab it does not run)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +62,7 @@ class NodeStatus:
             "department": self.department,
             "mail": self.mail,
             "addresses": list(self.addresses),
+            "health": self.health.as_json() if self.health else None,
         }
 
 
@@ -52,7 +74,7 @@ class LabStatus:
     notes: tuple[str, ...] = field(default=())
 
     def as_json(self) -> dict[str, Any]:
-        return {"site": self.site, "nodes": [n.as_json() for n in self.nodes]}
+        return {"site": self.site, "phase": self.phase, "nodes": [n.as_json() for n in self.nodes]}
 
     def node(self, name: str) -> NodeStatus:
         for n in self.nodes:

@@ -11,7 +11,7 @@ from automation.errors import UsageError
 from automation.lab import launcher
 from automation.lab.state import LabPaths, LabState
 from automation.models.design import Site
-from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
+from automation.providers.base import ConsoleCommand, Endpoint, Health, LabStatus, NodeStatus
 from automation.providers.endpoints_file import format_endpoints_file
 from automation.secrets import device_credentials
 
@@ -97,6 +97,7 @@ def to_status(state: LabState, live: bool = True) -> LabStatus:
             mgmt=Endpoint(n.mgmt["host"], int(n.mgmt["port"])) if n.mgmt else None,
             department=n.department, mail=n.mail,
             addresses=tuple(launcher.live_addresses(n.netns)) if live else (),
+            health=Health.from_json(n.health) if n.health else None,
         )
         for n in state.nodes
     )  # fmt: skip

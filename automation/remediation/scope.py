@@ -24,6 +24,7 @@ MANAGED_SECTIONS: tuple[re.Pattern[str], ...] = tuple(
         r"^vlan \d",
         r"^ip default-gateway ",
         r"^ip route ",
+        r"^logging buffered",
     )
 )
 

@@ -28,11 +28,13 @@ ROOT = Path(__file__).resolve().parents[2]
 MASTERTECH = Path(sys.executable).parent / "mastertech"
 
 
-def mastertech(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def mastertech(
+    *args: str, timeout: float = 900, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI as a user would (from the project root, inheriting the environment)."""
     return subprocess.run(
         [str(MASTERTECH), *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
     )  # fmt: skip
 
 

@@ -58,7 +58,8 @@ def test_status_json_follows_the_contract(lab: Lab) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert set(data) == {"site", "nodes"} and data["site"] == SITE
+    assert set(data) == {"site", "phase", "nodes"} and data["site"] == SITE
+    assert data["phase"] in ("ready", "degraded")
     kinds = {n["name"]: n["kind"] for n in data["nodes"]}
     assert (
         kinds["R1"] == "router"
@@ -67,7 +68,8 @@ def test_status_json_follows_the_contract(lab: Lab) -> None:
         and kinds["DNS"] == "server"
     )
     for node in data["nodes"]:
-        assert set(node) == {"name", "kind", "netns", "mgmt", "department", "mail", "addresses"}
+        assert set(node) == {"name", "kind", "netns", "mgmt", "department", "mail", "addresses", "health"}
+        assert node["health"]["state"] in ("ok", "degraded", "failed"), node
         assert node["netns"].startswith("mt-mastertech-")
         if node["kind"] in ("router", "switch"):
             assert IPv4Address(node["mgmt"]["host"]).is_loopback
