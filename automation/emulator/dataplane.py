@@ -161,6 +161,23 @@ class DataPlane(Protocol):
     async def traceroute(self, dest: IPv4Address) -> list[TraceHop]: ...
 
 
+def select_routes(candidates: list[Route]) -> list[Route]:
+    """What a routing table installs: per prefix, the paths of the lowest administrative distance
+    (connected and local routes count 0), all of them when several tie (equal-cost paths).
+    A floating static route (a higher distance) stays out until the better route goes.
+
+    >>> net = IPv4Network("10.9.0.0/16")
+    >>> best = Route("S", net, IPv4Address("10.0.0.2"), distance=1)
+    >>> floating = Route("S", net, IPv4Address("10.0.1.2"), distance=200)
+    >>> select_routes([floating, best]) == [best]
+    True
+    """
+    best: dict[IPv4Network, int] = {}
+    for r in candidates:
+        best[r.prefix] = min(r.distance, best.get(r.prefix, r.distance))
+    return [r for r in candidates if r.distance == best[r.prefix]]
+
+
 def interface_mac(hostname: str, interface: str) -> str:
     """A stable, locally unique MAC in the fa16.3e OUI that IOSv images on OpenStack/CML show."""
     digest = hashlib.sha256(f"{hostname}/{interface}".encode()).digest()
@@ -212,27 +229,32 @@ class ConfigOnlyDataPlane:
     async def routes(self) -> list[Route]:
         cfg = self._cfg()
         connected = self._connected(cfg)
-        routes: list[Route] = []
+        candidates: list[Route] = []
         for addr, name in connected:
-            routes.append(Route("C", addr.network, interface=name))
+            candidates.append(Route("C", addr.network, interface=name))
             if addr.network.prefixlen < 32:
-                routes.append(Route("L", IPv4Network(f"{addr.ip}/32"), interface=name))
-        if not cfg.ip_routing:
-            return routes
-        for sr in cfg.static_routes:
-            if sr.next_hop is not None:
-                if not any(sr.next_hop in a.network for a, _ in connected):
+                candidates.append(Route("L", IPv4Network(f"{addr.ip}/32"), interface=name))
+        if cfg.ip_routing:
+            for sr in cfg.static_routes:
+                if sr.next_hop is not None:
+                    if not any(sr.next_hop in a.network for a, _ in connected):
+                        continue
+                elif sr.interface is None or not self._up(cfg, sr.interface):
                     continue
-            elif sr.interface is None or not self._up(cfg, sr.interface):
-                continue
-            routes.append(
-                Route("S", sr.prefix, next_hop=sr.next_hop, interface=sr.interface, distance=sr.distance or 1)
-            )
-        # Discard routes are always installed (Null0 never goes down).
-        routes += [
-            Route("S", sr.prefix, interface="Null0", distance=sr.distance or 1) for sr in cfg.null_routes
-        ]
-        return routes
+                candidates.append(
+                    Route(
+                        "S",
+                        sr.prefix,
+                        next_hop=sr.next_hop,
+                        interface=sr.interface,
+                        distance=sr.distance or 1,
+                    )
+                )
+            # Discard routes are always candidates (Null0 never goes down).
+            candidates += [
+                Route("S", sr.prefix, interface="Null0", distance=sr.distance or 1) for sr in cfg.null_routes
+            ]
+        return select_routes(candidates)
 
     async def ospf_neighbors(self) -> list[OspfNeighbor]:
         return []

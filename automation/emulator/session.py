@@ -88,6 +88,8 @@ class Session:
         self.user = user
         self.privilege = 15 if privilege >= 15 else 1
         self.stack: list[Frame] = [Frame("exec" if self.privilege >= 15 else "user")]
+        # A vty pages at 24 lines until the session sets another length (every client sends
+        # `terminal length 0` first); the exec channel (`echo=False`) never pages.
         self.term_length = 24
         self.term_width = 80
         self.echo = echo
@@ -100,10 +102,10 @@ class Session:
         self._ready = asyncio.Event()
         self._out = bytearray()
         self._capture: list[str] | None = None
+        self._paged: list[str] | None = None  # the capture of exec output that goes to the pager
         self.closed = False
         self.vty: int | None = None  # the vty line this session occupies (SSH sessions)
         self.peer = "127.0.0.1"
-        self.paging = False  # `terminal length N` typed in this session: page at N lines
         self.history: dict[bool, list[str]] = {False: [], True: []}  # exec / config histories
         self._esc = 0  # escape-sequence state: 1 after ESC, 2 after ESC [ or ESC O
 
@@ -329,7 +331,14 @@ class Session:
 
     async def ask(self, question: str, hidden: bool = False) -> str | None:
         """Print `question` (no newline) and read the answer; None if the line was aborted."""
-        self.out(question)
+        if self._capture is not None and self._capture is self._paged:
+            # A command that asks (`enable`, `copy`, `reload`) talks to the terminal at once:
+            # what it printed so far and its question go out unpaged, or nobody would see them.
+            text = "".join(self._capture) + question
+            self._capture.clear()
+            self._out += text.replace("\n", "\r\n").encode("utf-8", "replace")
+        else:
+            self.out(question)
         line = await self.read_line(hidden=hidden)
         if line.ending in ("ctrl-c", "eof"):
             return None
@@ -473,13 +482,13 @@ class Session:
             if line.lstrip().startswith("!"):
                 return
             await self._config_line(line)
-        elif self.paging and self.term_length > 0 and self.echo and self._capture is None:
+        elif self.term_length > 0 and self.echo and self._capture is None:
             captured: list[str] = []
-            self._capture = captured
+            self._capture = self._paged = captured
             try:
                 await self.exec_line(line, self.mode.name)
             finally:
-                self._capture = None
+                self._capture = self._paged = None
             await self.page("".join(captured))
         else:
             await self.exec_line(line, self.mode.name)

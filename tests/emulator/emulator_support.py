@@ -107,7 +107,11 @@ def device_spec(
 class RawShell:
     """A PTY shell over paramiko that returns the exact bytes the device sent."""
 
-    def __init__(self, port: int, username: str = USER, password: str = PASSWORD) -> None:
+    def __init__(
+        self, port: int, username: str = USER, password: str = PASSWORD, *, paged: bool = False
+    ) -> None:
+        """A logged-in shell; unless `paged`, it sends `terminal length 0` first, as every client
+        does (a vty pages at 24 lines by default)."""
         self.client = paramiko.SSHClient()
         self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         self.client.connect(
@@ -122,6 +126,8 @@ class RawShell:
         self.chan = self.client.invoke_shell(width=511, height=1000)
         self.buf = b""
         self.banner = self.read_until(rb"[>#]$")
+        if not paged:
+            self.cmd("terminal length 0")
 
     def send(self, data: bytes) -> None:
         self.chan.sendall(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import InterfaceState, interface_mac
@@ -75,9 +75,6 @@ async def configure(s: Session, a: Args) -> None:
 
 async def terminal_length(s: Session, a: Args) -> None:
     s.term_length = 24 if a.has("no") else a["n"]
-    # Paging starts once a length is set in the session (every client sends `terminal length 0`
-    # first; a vty's initial 24 lines would otherwise stall scripts that do not).
-    s.paging = s.term_length > 0
 
 
 async def show_history(s: Session, a: Args) -> None:
@@ -221,21 +218,30 @@ async def show_spanning_tree(s: Session, a: Args) -> None:
 async def show_ip_route(s: Session, a: Args) -> None:
     routes = await s.device.dataplane.routes()
     dest: IPv4Address | None = a.get("dest")
-    if dest is not None:
-        hits = [r for r in routes if dest in r.prefix]
-        if not hits:
-            s.out("% Network not in table\n")
-            return
-        best = max(hits, key=lambda r: r.prefix.prefixlen)
-        s.out(f"Routing entry for {best.prefix.with_prefixlen}\n")
-        how = {"C": "connected", "L": "connected", "S": "static"}.get(best.protocol, "ospf 1")
-        s.out(f'  Known via "{how}", distance {best.distance}, metric {best.metric}\n')
-        s.out("  Routing Descriptor Blocks:\n")
-        via = f"  * {best.next_hop}" if best.next_hop else "  * directly connected"
-        s.out(f"{via}, via {best.interface}\n" if best.interface else f"{via}\n")
-        s.out("      Route metric is 0, traffic share count is 1\n")
+    if dest is None:
+        s.out(routing.show_ip_route(routes))
         return
-    s.out(routing.show_ip_route(routes))
+    mask: IPv4Address | None = a.get("mask")
+    if mask is None:
+        found = routing.lookup(routes, dest)
+        if found is None:
+            s.out(routing.not_in_table(routes, IPv4Network(f"{dest}/32")))
+            return
+        prefix = found
+    else:
+        try:
+            prefix = IPv4Network(f"{dest}/{mask}", strict=False)
+        except ValueError:
+            raise Reject("invalid", 4) from None
+        if a.has("longer-prefixes"):
+            s.out(routing.show_ip_route(routes, lambda r: r.prefix.subnet_of(prefix)))
+            return
+        if prefix not in routing.by_prefix(routes):
+            s.out(routing.not_in_table(routes, prefix))
+            return
+    cfg = s.device.config
+    origins = {n.address: n.router_id for n in await s.device.dataplane.ospf_neighbors()}
+    s.out(routing.routing_entry(routes, prefix, min(cfg.ospf, default=None), origins))
 
 
 async def show_ospf_neighbor(s: Session, a: Args) -> None:
@@ -379,16 +385,23 @@ async def show_ip_ssh(s: Session, a: Args) -> None:
     s.out(extra.show_ip_ssh(s.device.config))
 
 
+ROUTE_FILTERS: dict[str, tuple[str, ...]] = {
+    "static": ("S",),
+    "connected": ("C", "L"),
+    "ospf": ("O", "O IA", "O E2"),
+}
+
+
 async def show_route_filtered(s: Session, a: Args) -> None:
     routes = await s.device.dataplane.routes()
     if a.has("summary"):
         s.out(extra.route_summary(routes))
         return
-    codes = {"static": ("S",), "connected": ("C", "L"), "ospf": ("O", "IA", "E1", "E2", "N1", "N2")}
-    which = next(k for k in codes if a.has(k))
-    chosen = [r for r in routes if r.protocol in codes[which]]
-    text = routing.show_ip_route(chosen)
-    s.out(text)
+    which = next(k for k in ROUTE_FILTERS if a.has(k))
+    pid = a.get("pid")
+    if pid is not None and pid not in s.device.config.ospf:
+        return  # IOS prints nothing for a process that does not run
+    s.out(routing.show_ip_route(routes, lambda r: r.protocol in ROUTE_FILTERS[which]))
 
 
 async def show_vlan_id(s: Session, a: Args) -> None:
@@ -487,6 +500,7 @@ COMMON = [
     Command("show spanning-tree", show_spanning_tree, kinds=SWITCH),
     Command("show mac address-table", show_mac, kinds=SWITCH),
     Command("show ip route [<dest:ip>]", show_ip_route),
+    Command("show ip route <dest:ip> <mask:mask> [longer-prefixes]", show_ip_route),
     Command("show ip ospf neighbor", show_ospf_neighbor),
     Command("show ip dhcp binding", show_dhcp_binding),
     Command("show ip dhcp pool", show_dhcp_pool),
@@ -511,7 +525,10 @@ COMMON = [
     Command("show ip ospf database", show_ip_ospf),
     Command("show ip protocols", show_ip_protocols),
     Command("show ip ssh", show_ip_ssh),
-    Command("show ip route {static|connected|ospf|summary}", show_route_filtered),
+    Command("show ip route {static|connected|summary}", show_route_filtered),
+    Command("show ip route ospf [<pid:int:1-65535>]", show_route_filtered),
+    Command("show vrf", show_nothing),
+    Command("show ip vrf", show_nothing),
     Command("show vlan id <vid:int:1-4094>", show_vlan_id, kinds=SWITCH),
     Command("show vlan all-ports", show_vlan_all_ports, kinds=SWITCH),
     Command("show terminal", show_terminal),

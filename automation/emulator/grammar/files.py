@@ -1,6 +1,7 @@
 """Files on `flash0:` and the commands NAPALM's `ios` driver uses on them: `dir`, `verify /md5`,
 `more`, `copy` between flash, running and startup config, `configure replace`, and
-`show archive config differences` (a line diff in IOS's `!Contextual Config Diffs:` form)."""
+`show archive config differences` (a line diff in IOS's `!Contextual Config Diffs:` form) and
+`show archive config incremental-diffs` (the lines a merge would add, IOS's `!List of Commands:`)."""
 
 from __future__ import annotations
 
@@ -195,6 +196,48 @@ async def archive_diff(s: Session, a: Args) -> None:
     s.out("!Contextual Config Diffs:\n" + "\n".join(diff) + "\n")
 
 
+def _blocks(lines: list[str]) -> list[tuple[str, list[str]]]:
+    """Top-level lines with the indented lines under each."""
+    out: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line[:1] == " " and out:
+            out[-1][1].append(line)
+        else:
+            out.append((line, []))
+    return out
+
+
+def incremental(running: list[str], candidate: list[str], ignorecase: bool) -> list[str]:
+    """The lines of `candidate` that the running config lacks, each child under its parent.
+
+    >>> incremental(["hostname R1", "interface Gi0/0", " shutdown"],
+    ...             ["hostname R1", "interface Gi0/0", " description x", " shutdown"], False)
+    ['interface Gi0/0', ' description x']
+    """
+    fold = str.lower if ignorecase else str
+    have: dict[str, set[str]] = {}
+    for parent, children in _blocks(running):
+        have.setdefault(fold(parent.strip()), set()).update(fold(c.strip()) for c in children)
+    out: list[str] = []
+    for parent, children in _blocks(candidate):
+        known = have.get(fold(parent.strip()))
+        new = [c for c in children if known is None or fold(c.strip()) not in known]
+        if known is None or new:
+            out += [parent, *new]
+    return out
+
+
+async def incremental_diffs(s: Session, a: Args) -> None:
+    """`show archive config incremental-diffs FILE [ignorecase]`: what merging FILE would add."""
+    new = _source(s, str(a["file"]), 4)
+    if new is None:
+        return
+    lines = incremental(_config_lines(_running(s)), _config_lines(new), a.has("ignorecase"))
+    s.out("!List of Commands:\n" + "".join(f"{line}\n" for line in lines) + "end\n")
+    if not lines:
+        s.out("!No changes were found\n")
+
+
 async def rollback_timer(s: Session, a: Args) -> None:
     s.out("%No Rollback Confirmed Change pending\n")
 
@@ -209,5 +252,6 @@ PRIVILEGED = [
     Command("copy <src:word> <dst:word>", copy),
     Command("configure replace <file:word> [force] [revert trigger error] [<rest:line>]", configure_replace),
     Command("show archive config differences <a:word> <b:word>", archive_diff),
+    Command("show archive config incremental-diffs <file:word> [ignorecase]", incremental_diffs),
     Command("show archive config rollback timer", rollback_timer),
 ]

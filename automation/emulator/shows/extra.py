@@ -14,6 +14,7 @@ from ipaddress import IPv4Address
 from automation.emulator.config import Interface, OspfProcess, RunningConfig
 from automation.emulator.dataplane import OspfNeighbor, Route
 from automation.emulator.interfaces import short_name
+from automation.emulator.shows.routing import classful
 
 
 def show_logging(cfg: RunningConfig, buffer: Sequence[str]) -> str:
@@ -301,7 +302,7 @@ def route_summary(routes: list[Route]) -> str:
         ("connected", ("C", "L")),
         ("static", ("S",)),
         ("application", ()),
-        ("ospf 1", ("O", "IA", "E1", "E2")),
+        ("ospf 1", ("O", "O IA", "O E2")),
     ]
     out = [
         "IP routing table name is default (0x0)",
@@ -310,10 +311,12 @@ def route_summary(routes: list[Route]) -> str:
     ]
     total_n = total_s = 0
     for name, codes in names:
-        chosen = [r for r in routes if r.protocol in codes]
+        # Networks count prefixes: the paths of an equal-cost route are one network.
+        chosen = list({r.prefix: r for r in routes if r.protocol in codes}.values())
         if not chosen and name == "ospf 1":
             continue
-        networks = sum(1 for r in chosen if r.prefix.prefixlen in (0, 8, 16, 24) and r.protocol != "L")
+        # A network is a classful network or a supernet of one; anything longer is a subnet.
+        networks = sum(1 for r in chosen if classful(r.prefix) == r.prefix)
         subnets = len(chosen) - networks
         total_n += networks
         total_s += subnets
