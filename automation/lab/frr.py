@@ -70,6 +70,17 @@ def wildcard_prefix(address: IPv4Address, wildcard: IPv4Address) -> IPv4Network 
         return None
 
 
+# IOS `ip ospf network` kinds FRR 8.4 takes as they are; IOS's `point-to-multipoint
+# non-broadcast` has no FRR 8.4 form and runs as point-to-multipoint.
+OSPF_NETWORKS = {
+    "point-to-point": "point-to-point",
+    "broadcast": "broadcast",
+    "non-broadcast": "non-broadcast",
+    "point-to-multipoint": "point-to-multipoint",
+    "point-to-multipoint non-broadcast": "point-to-multipoint",
+}
+
+
 def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: Path) -> FrrConfig:
     """FRR configuration of a router's running config. `ifname_of` maps IOS names to kernel names."""
     out = FrrConfig()
@@ -86,12 +97,28 @@ def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: 
             continue
         distance = f" {sr.distance}" if sr.distance else ""
         statics.append(f"ip route {sr.prefix} {target}{distance}")
+    # `ip route ... Null0`: a discard route, the kernel's blackhole.
+    statics += [
+        f"ip route {sr.prefix} blackhole" + (f" {sr.distance}" if sr.distance else "")
+        for sr in cfg.null_routes
+    ]
     if statics:
         out.staticd.append((None, (f"log file {log_dir / 'staticd.log'}", *statics)))
     proc = _ospf(cfg)
     if proc is None:
         return out
     out.ospfd.append((None, (f"log file {log_dir / 'ospfd.log'}",)))
+    # An interface's `ip ospf PID area A` becomes FRR's `ip ospf area A` on that interface.
+    # FRR refuses that form while the instance has any `network` line (IOS runs both), and
+    # every Loopback shares the kernel's `lo`: then each becomes `network ADDRESS/32 area A`,
+    # which selects just that interface.
+    areas = _interface_areas(cfg, proc.process_id)
+    by_network = bool(proc.networks) or any(ifname_of(name) == "lo" for name in areas)
+    host_networks = [
+        f"network {iface.address.ip}/32 area {areas[iface.name]}"
+        for iface in cfg.sorted_interfaces()
+        if by_network and iface.name in areas and iface.address is not None
+    ]
     for iface in cfg.sorted_interfaces():
         ifname = ifname_of(iface.name)
         if ifname is None or iface.switchport is not None or ifname == "lo":
@@ -103,15 +130,21 @@ def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: 
             # still settling; the default 5 s retransmit doubles the time to FULL.
             f"ip ospf retransmit-interval {RETRANSMIT}",
         ]
-        if iface.address is not None and iface.address.network.prefixlen >= 30:
+        if iface.ospf_network is not None:
+            lines.append(f"ip ospf network {OSPF_NETWORKS.get(iface.ospf_network, 'broadcast')}")
+        elif iface.address is not None and iface.address.network.prefixlen >= 30:
             # A /30 or /31 holds two routers: no DR election. FRR 8.4 sometimes never
             # re-originates its router-LSA after DR/BDR churn on such links (a 20-router chain
             # stayed split for minutes); point-to-point has no elections and no wait timer.
             lines.append("ip ospf network point-to-point")
         if iface.ospf_cost is not None:
             lines.append(f"ip ospf cost {iface.ospf_cost}")
+        if iface.ospf_priority is not None:
+            lines.append(f"ip ospf priority {iface.ospf_priority}")
         if proc.is_passive(iface.name):
             lines.append("ip ospf passive")
+        if iface.name in areas and not by_network:
+            lines.append(f"ip ospf area {areas[iface.name]}")
         out.ospfd.append((f"interface {ifname}", tuple(lines)))
     body = [] if proc.router_id is None else [f"ospf router-id {proc.router_id}"]
     body += ["timers throttle spf 0 50 500", "timers throttle lsa all 0", "timers lsa min-arrival 0"]
@@ -121,15 +154,27 @@ def render(cfg: RunningConfig, ifname_of: Callable[[str], str | None], log_dir: 
             log.warning("%s: non-contiguous OSPF wildcard %s ignored", cfg.hostname, net.wildcard)
             continue
         body.append(f"network {prefix} area {net.area}")
+    body += host_networks
     out.ospfd.append(("router ospf", tuple(body)))
     return out
 
 
+def _interface_areas(cfg: RunningConfig, pid: int) -> dict[str, str]:
+    """IOS interface name -> area of its `ip ospf PID area A`, for the process FRR runs."""
+    return {
+        i.name: i.ospf_area[1]
+        for i in cfg.sorted_interfaces()
+        if i.ospf_area is not None and i.ospf_area[0] == pid
+    }
+
+
 def _ospf(cfg: RunningConfig) -> OspfProcess | None:
-    """FRR runs one OSPF instance: the lowest-numbered IOS process."""
-    if not cfg.ospf:
-        return None
-    return cfg.ospf[min(cfg.ospf)]
+    """FRR runs one OSPF instance: the lowest-numbered IOS process, or, with no `router ospf`,
+    the lowest process an interface's `ip ospf PID area A` names."""
+    if cfg.ospf:
+        return cfg.ospf[min(cfg.ospf)]
+    pids = [i.ospf_area[0] for i in cfg.interfaces.values() if i.ospf_area is not None]
+    return OspfProcess(min(pids)) if pids else None
 
 
 def text(blocks: list[Block]) -> str:
