@@ -19,7 +19,7 @@ from automation.lab import frr, netns, process
 from automation.lab.names import NETNS_PREFIX, frr_pathspace
 from automation.lab.process import ProcessRecord
 from automation.lab.servers import cleanup_servers
-from automation.lab.state import LabPaths, read_state
+from automation.lab.state import CorruptState, LabPaths, LabState, read_state
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,19 @@ KEPT_RUN_FILES = ("frr/*/*", "dhcp/*/*", "pcs/*.log", "servers/*/console.log")
 KEPT_SUFFIXES = {".log", ".out", ".conf", ".leases"}
 
 
+def _state(paths: LabPaths) -> LabState | None:
+    """The state file, or None when there is none or it is corrupt: cleanup then goes by the
+    plan's namespaces and what runs in them."""
+    try:
+        return read_state(paths)
+    except CorruptState as exc:
+        log.warning("%s", exc)
+        return None
+
+
 def stop_controller(paths: LabPaths) -> bool:
     """Ask a live controller to tear its lab down; True when one was running."""
-    state = read_state(paths)
+    state = _state(paths)
     ctl = state.controller if state else None
     if ctl is None or ctl.pid == os.getpid() or not process.alive(ctl):
         return False
@@ -61,7 +71,7 @@ def teardown(
     done: list[str] = []
     if stop_controller(paths):
         done.append("controller stopped")
-    state = read_state(paths)
+    state = _state(paths)
     names = sorted({*namespaces, *(state.namespaces if state else [])})
     names = [n for n in names if n.startswith(NETNS_PREFIX)]
     foreign = [n for n in names if netns.owner(n) not in (None, str(paths.root))]

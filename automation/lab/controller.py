@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -38,7 +37,7 @@ from automation.lab.process import ProcessRecord
 from automation.lab.servers import ServerNodeLike, server_node_class
 from automation.lab.state import LabPaths, LabState, NodeRecord, write_state
 from automation.lab.supervisor import Supervisor, lab_phase
-from automation.lab.topology import LabNode, LabPlan, plan_from_dict
+from automation.lab.topology import LabNode, LabPlan, plan_from_json
 from automation.providers.base import FAILED, Endpoint, Health
 from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
@@ -311,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     paths = LabPaths(Path(args.lab_dir))
     try:
-        plan = plan_from_dict(json.loads(paths.plan.read_text(encoding="utf-8")))
+        plan = plan_from_json(paths.plan.read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError) as exc:
         log.error("cannot read the lab plan %s: %s", paths.plan, exc)
         return 2

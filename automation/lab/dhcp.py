@@ -8,6 +8,7 @@ without it dnsmasq probes each address for ~3 s and slow clients give up on the 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import subprocess
 import time
@@ -17,7 +18,10 @@ from datetime import datetime
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
 from automation.emulator.config import DhcpPool, RunningConfig
+from automation.errors import printable
 from automation.lab import process
 from automation.lab.names import dotted_mac
 from automation.lab.process import ProcessRecord
@@ -61,45 +65,69 @@ def free_ranges(
     return runs
 
 
-def render(cfg: RunningConfig, run_dir: Path) -> str | None:
-    """dnsmasq.conf for the router's pools and helpers; None when it needs no DHCP at all."""
+@dataclass(frozen=True)
+class Pool:
+    """One `ip dhcp pool` as dnsmasq takes it."""
+
+    name: str
+    tag: str
+    netmask: IPv4Address
+    lease: str
+    ranges: tuple[tuple[IPv4Address, IPv4Address], ...]
+    routers: tuple[str, ...]
+    dns_servers: tuple[str, ...]
+    domain: str | None
+
+
+def pool_tag(name: str) -> str:
+    """A dnsmasq tag for a pool, from its name: stable whatever the order of the pools.
+
+    >>> pool_tag("BACKEND") == pool_tag("BACKEND") != pool_tag("FRONTEND")
+    True
+    """
+    return "pool-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+def pools(cfg: RunningConfig) -> list[Pool]:
     own = [(a.ip, a.ip) for i in cfg.interfaces.values() if not i.shutdown for a in i.addresses]
     excluded = [(r.low, r.high or r.low) for r in cfg.dhcp_excluded] + own
-    lines: list[str] = []
-    for n, pool in enumerate(p for p in cfg.dhcp_pools.values() if p.network is not None):
-        assert pool.network is not None
-        tag = f"pool{n}"
-        lease = lease_seconds(pool)
-        mask = pool.network.netmask
-        for first, last in free_ranges(pool.network, excluded):
-            lines.append(f"dhcp-range=set:{tag},{first},{last},{mask},{lease}")
-        if pool.default_routers:
-            lines.append(f"dhcp-option=tag:{tag},option:router,{','.join(map(str, pool.default_routers))}")
-        if pool.dns_servers:
-            lines.append(f"dhcp-option=tag:{tag},option:dns-server,{','.join(map(str, pool.dns_servers))}")
-        if pool.domain_name:
-            lines.append(f"dhcp-option=tag:{tag},option:domain-name,{pool.domain_name}")
-    for iface in cfg.sorted_interfaces():
-        if iface.address is None or iface.shutdown:
-            continue
-        lines.extend(f"dhcp-relay={iface.address.ip},{helper}" for helper in iface.helper_addresses)
-    if not lines:
-        return None
-    head = [
-        "port=0",
-        "no-resolv",
-        "no-hosts",
-        "bind-dynamic",
-        "except-interface=lo",
-        "dhcp-authoritative",
-        "no-ping",
-        "log-dhcp",
-        "user=root",
-        f"dhcp-leasefile={run_dir / 'dnsmasq.leases'}",
-        f"pid-file={run_dir / 'dnsmasq.pid'}",
-        f"log-facility={run_dir / 'dnsmasq.log'}",
+    return [
+        Pool(
+            name=printable(name),
+            tag=pool_tag(name),
+            netmask=pool.network.netmask,
+            lease=lease_seconds(pool),
+            ranges=tuple(free_ranges(pool.network, excluded)),
+            routers=tuple(map(str, pool.default_routers)),
+            dns_servers=tuple(map(str, pool.dns_servers)),
+            domain=pool.domain_name,
+        )
+        for name, pool in sorted(cfg.dhcp_pools.items())
+        if pool.network is not None
     ]
-    return "\n".join(head + lines) + "\n"
+
+
+def relays(cfg: RunningConfig) -> list[tuple[IPv4Address, IPv4Address]]:
+    return [
+        (iface.address.ip, helper)
+        for iface in cfg.sorted_interfaces()
+        if iface.address is not None and not iface.shutdown
+        for helper in iface.helper_addresses
+    ]
+
+
+_TEMPLATE = Environment(
+    loader=PackageLoader("automation.lab"), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    keep_trailing_newline=True, autoescape=False,
+).get_template("dnsmasq.conf.j2")  # fmt: skip
+
+
+def render(cfg: RunningConfig, run_dir: Path) -> str | None:
+    """dnsmasq.conf for the router's pools and helpers; None when it needs no DHCP at all."""
+    context = {"run_dir": run_dir, "pools": pools(cfg), "relays": relays(cfg)}
+    if not context["pools"] and not context["relays"]:
+        return None
+    return _TEMPLATE.render(context)
 
 
 @dataclass(frozen=True)

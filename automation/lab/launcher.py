@@ -7,7 +7,6 @@ tear down and then removes whatever is left, which also covers a controller that
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import subprocess
@@ -24,7 +23,7 @@ from automation.lab.command import ip_json
 from automation.lab.names import port_ifname
 from automation.lab.process import ProcessRecord
 from automation.lab.state import LabPaths, LabState, read_state
-from automation.lab.topology import LabPlan, plan_site, plan_to_dict
+from automation.lab.topology import LabPlan, plan_site, plan_to_json
 from automation.models.design import Site
 from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
@@ -91,7 +90,7 @@ def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) ->
     enable_secret()
     linux_lab_credentials()
     paths.root.mkdir(parents=True, exist_ok=True)
-    paths.plan.write_text(json.dumps(plan_to_dict(plan), indent=2) + "\n", encoding="utf-8")
+    paths.plan.write_text(plan_to_json(plan), encoding="utf-8")
     argv = [sys.executable, "-m", "automation.lab.controller", "--lab-dir", str(paths.root)]
     if debug:
         argv.append("--debug")

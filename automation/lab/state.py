@@ -13,12 +13,14 @@ The state file is rewritten atomically after every change the controller makes, 
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, Field
+
+from automation.errors import LabError
 from automation.lab.process import ProcessRecord
 
 DEFAULT_LABS = Path("/var/lib/mastertech/lab")
@@ -65,8 +67,7 @@ class LabPaths:
         return self.devices / node
 
 
-@dataclass
-class NodeRecord:
+class NodeRecord(BaseModel):
     name: str
     kind: str
     netns: str
@@ -77,36 +78,27 @@ class NodeRecord:
     init: dict[str, int] | None = None  # a server node's PID 1: {"pid", "start"}, for `lab exec`
 
 
-@dataclass
-class LabState:
+class LabState(BaseModel):
     site: str
     phase: str = "starting"  # starting, ready (every node ok), degraded, stopping, failed
     error: str | None = None
     controller: ProcessRecord | None = None
-    namespaces: list[str] = field(default_factory=list)
-    pathspaces: list[str] = field(default_factory=list)
-    processes: list[ProcessRecord] = field(default_factory=list)
-    nodes: list[NodeRecord] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    namespaces: list[str] = Field(default_factory=list)
+    pathspaces: list[str] = Field(default_factory=list)
+    processes: list[ProcessRecord] = Field(default_factory=list)
+    nodes: list[NodeRecord] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2) + "\n"
+        return self.model_dump_json(indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> LabState:
-        raw = json.loads(text)
-        ctl = raw.get("controller")
-        return cls(
-            site=raw["site"],
-            phase=raw.get("phase", "starting"),
-            error=raw.get("error"),
-            controller=ProcessRecord(**ctl) if ctl else None,
-            namespaces=list(raw.get("namespaces", [])),
-            pathspaces=list(raw.get("pathspaces", [])),
-            processes=[ProcessRecord(**p) for p in raw.get("processes", [])],
-            nodes=[NodeRecord(**n) for n in raw.get("nodes", [])],
-            notes=list(raw.get("notes", [])),
-        )
+        return cls.model_validate_json(text)
+
+
+class CorruptState(LabError):
+    """The state file exists but cannot be read: say so, never take it for "no lab"."""
 
 
 def write_state(paths: LabPaths, state: LabState) -> None:
@@ -117,9 +109,14 @@ def write_state(paths: LabPaths, state: LabState) -> None:
 
 
 def read_state(paths: LabPaths) -> LabState | None:
+    """The lab's state, None when there is no state file; CorruptState when it cannot be read."""
     try:
         return LabState.from_json(paths.state.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        why = str(exc).splitlines()[0]
+        raise CorruptState(
+            f"{paths.state}: the lab's state file cannot be read ({why}); "
+            f"`mastertech lab down --site {paths.root.name}` removes what the lab left"
+        ) from exc

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from dataclasses import asdict, dataclass
-from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from automation.errors import LabError
 from automation.lab.names import HOST_IFNAME, netns_name, port_ifname
@@ -20,8 +20,11 @@ DEVICE_KINDS = ("router", "switch")
 MGMT_PORT = 22
 
 
-@dataclass(frozen=True)
-class CableEnd:
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CableEnd(_Frozen):
     node: str
     kind: str  # router, switch, pc or server
     netns: str
@@ -34,8 +37,7 @@ class CableEnd:
         return self.kind in DEVICE_KINDS
 
 
-@dataclass(frozen=True)
-class Cable:
+class Cable(_Frozen):
     a: CableEnd
     b: CableEnd
 
@@ -50,8 +52,7 @@ class Cable:
         return self.b if self.a.node == node else self.a
 
 
-@dataclass(frozen=True)
-class LabNode:
+class LabNode(_Frozen):
     name: str
     kind: str
     netns: str
@@ -61,8 +62,7 @@ class LabNode:
     server: ServerDesign | None = None
 
 
-@dataclass(frozen=True)
-class LabPlan:
+class LabPlan(_Frozen):
     site: str
     domain: str
     nodes: tuple[LabNode, ...]
@@ -127,17 +127,16 @@ def plan_site(site: Site) -> LabPlan:
     if len(set(namespaces)) != len(namespaces):
         raise LabError(f"site {site.name}: two nodes map to the same namespace name; rename one")
 
+    # The site's cables are checked when it loads (known nodes and ports, one cable per port).
     def end(node: str, port: str) -> CableEnd:
-        n = by_name.get(node)
-        if n is None:
-            raise LabError(f"site {site.name}: a cable names unknown node {node!r}")
+        n = by_name[node]
         ifname = port_ifname(port) if n.kind in DEVICE_KINDS else HOST_IFNAME
-        return CableEnd(node, n.kind, n.netns, port, ifname, burned_in_mac(node, port, n.kind))
+        return CableEnd(
+            node=node, kind=n.kind, netns=n.netns, port=port, ifname=ifname,
+            mac=burned_in_mac(node, port, n.kind),
+        )  # fmt: skip
 
-    cables = tuple(Cable(end(c.a.node, c.a.interface), end(c.b.node, c.b.interface)) for c in site.cables)
-    for n in nodes:
-        if n.kind not in DEVICE_KINDS and sum(1 for c in cables if n.name in (c.a.node, c.b.node)) > 1:
-            raise LabError(f"site {site.name}: {n.name} has more than one cable; a host has one eth0")
+    cables = tuple(Cable(a=end(c.a.node, c.a.interface), b=end(c.b.node, c.b.interface)) for c in site.cables)
     return LabPlan(
         site=site.name,
         domain=site.domain,
@@ -147,42 +146,10 @@ def plan_site(site: Site) -> LabPlan:
     )
 
 
-def plan_to_dict(plan: LabPlan) -> dict[str, Any]:
-    """A JSON-able form of the plan: the launcher hands it to the controller in the lab dir."""
-    return {
-        "site": plan.site,
-        "domain": plan.domain,
-        "dns_server": plan.dns_server,
-        "nodes": [
-            {
-                "name": n.name,
-                "kind": n.kind,
-                "netns": n.netns,
-                "platform": n.platform,
-                "mgmt": n.mgmt._asdict() if n.mgmt else None,
-                "pc": n.pc.model_dump(mode="json") if n.pc else None,
-                "server": n.server.model_dump(mode="json") if n.server else None,
-            }
-            for n in plan.nodes
-        ],
-        "cables": [{"a": asdict(c.a), "b": asdict(c.b)} for c in plan.cables],
-    }
+def plan_to_json(plan: LabPlan) -> str:
+    """The plan as the launcher hands it to the controller in the lab directory."""
+    return plan.model_dump_json(indent=2) + "\n"
 
 
-def plan_from_dict(raw: dict[str, Any]) -> LabPlan:
-    nodes = tuple(
-        LabNode(
-            name=n["name"],
-            kind=n["kind"],
-            netns=n["netns"],
-            platform=n["platform"],
-            mgmt=Endpoint(**n["mgmt"]) if n.get("mgmt") else None,
-            pc=PcDesign.model_validate(n["pc"]) if n.get("pc") else None,
-            server=ServerDesign.model_validate(n["server"]) if n.get("server") else None,
-        )
-        for n in raw["nodes"]
-    )
-    cables = tuple(Cable(CableEnd(**c["a"]), CableEnd(**c["b"])) for c in raw["cables"])
-    return LabPlan(
-        site=raw["site"], domain=raw["domain"], nodes=nodes, cables=cables, dns_server=raw.get("dns_server")
-    )
+def plan_from_json(text: str) -> LabPlan:
+    return LabPlan.model_validate_json(text)

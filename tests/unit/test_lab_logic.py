@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import doctest
 import importlib
+import os
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
 
@@ -18,16 +20,21 @@ from automation.emulator.config import (
     StaticRoute,
     Vlan,
 )
+from automation.emulator.device import Device, DeviceSpec
 from automation.lab import dhcp, frr
-from automation.lab.topology import CableEnd, plan_from_dict, plan_site, plan_to_dict
+from automation.lab.topology import CableEnd, plan_from_json, plan_site, plan_to_json
 from automation.lab.wiring import cable_tags, end_wiring, ios_interface, routed_ifname
 from automation.models import load_site
+from automation.render import render_intended
 
 ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "golden" / "lab"
 
 
 def _end(node: str, kind: str, port: str, ifname: str) -> CableEnd:
-    return CableEnd(node, kind, f"mt-x-{node.lower()}", port, ifname, "fa:16:3e:00:00:01")
+    return CableEnd(
+        node=node, kind=kind, netns=f"mt-x-{node.lower()}", port=port, ifname=ifname, mac="fa:16:3e:00:00:01"
+    )
 
 
 R1 = _end("R1", "router", "GigabitEthernet0/1", "Gi0-1")
@@ -134,16 +141,39 @@ def test_dnsmasq_pools_exclusions_and_relay() -> None:
     cfg.interfaces["GigabitEthernet0/1.20"].helper_addresses.append(IPv4Address("10.0.12.1"))
     text = dhcp.render(cfg, Path("/run/x"))
     assert text is not None
-    assert "dhcp-range=set:pool0,192.168.10.10,192.168.10.254,255.255.255.0,43200" in text
-    assert "dhcp-option=tag:pool0,option:dns-server,192.168.40.10" in text
-    assert "dhcp-option=tag:pool0,option:domain-name,mt.com" in text
+    tag = dhcp.pool_tag("BE")
+    assert f"dhcp-range=set:{tag},192.168.10.10,192.168.10.254,255.255.255.0,43200" in text
+    assert f"dhcp-option=tag:{tag},option:dns-server,192.168.40.10" in text
+    assert f"dhcp-option=tag:{tag},option:domain-name,mt.com" in text
     assert "dhcp-relay=192.168.20.1,10.0.12.1" in text and "no-ping" in text
     assert dhcp.render(RunningConfig.factory("router", "R9"), Path("/run/x")) is None
 
 
+def _booted(config: str, kind: str, name: str, tmp: Path) -> RunningConfig:
+    """`config` as the emulator reads it at boot: the running config a lab device would have."""
+    device = Device(DeviceSpec(name, kind, tmp / name, day0_config=config))  # type: ignore[arg-type]
+    asyncio.run(device.boot())
+    return device.config
+
+
+@pytest.mark.parametrize("router", ["R1", "R2"])
+def test_dnsmasq_config_of_the_intended_router_matches_golden(router: str, tmp_path: Path) -> None:
+    """dnsmasq.conf from the mastertech router's intended config; the same whatever order the
+    pools were configured in (their tags come from their names)."""
+    site = load_site(ROOT / "inventory" / "mastertech")
+    cfg = _booted(render_intended(site, router), "router", router, tmp_path)
+    text = dhcp.render(cfg, Path("/run/lab/dhcp") / router)
+    golden = GOLDEN / f"{router}.dnsmasq.conf"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text or "")
+    assert text == golden.read_text()
+    cfg.dhcp_pools = dict(reversed(list(cfg.dhcp_pools.items())))
+    assert dhcp.render(cfg, Path("/run/lab/dhcp") / router) == text
+
+
 def test_plan_round_trips_and_names_fit_the_kernel() -> None:
     plan = plan_site(load_site(ROOT / "inventory" / "mastertech"))
-    assert plan_from_dict(plan_to_dict(plan)) == plan
+    assert plan_from_json(plan_to_json(plan)) == plan
     names = [n.netns for n in plan.nodes]
     assert len(set(names)) == len(names) and all(n.startswith("mt-mastertech-") for n in names)
     for cable in plan.cables:
