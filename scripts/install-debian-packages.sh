@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   python3 python3-venv
-  iproute2 iputils-ping traceroute tcpdump procps psmisc
+  iproute2 iputils-ping traceroute tcpdump procps psmisc nftables   # nft: the lab's IOS ACLs
   frr dnsmasq-base bind9 bind9-utils dnsutils
   postfix dovecot-pop3d dovecot-imapd nginx-light
   openssh-server openssh-client sshpass busybox isc-dhcp-client
