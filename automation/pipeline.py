@@ -35,6 +35,8 @@ from automation.inventory import resolve_site_dir
 from automation.inventory.nornir import device_nornir, limit_hosts
 from automation.models import load_site
 from automation.models.design import Site
+from automation.models.targets import intended_site
+from automation.polling import poll
 from automation.providers import LabProvider, LabStatus, provider_for
 
 if TYPE_CHECKING:
@@ -82,9 +84,11 @@ class Validated:
 
 def validate(site: str, inventory: Path | None, target: str, endpoints: Path | None) -> Validated:
     """Load the site (SiteError lists every problem) and open the target (a bad endpoints file is
-    rejected the same way); nothing is touched yet."""
+    rejected the same way); nothing is touched yet. The site is the one the target configures
+    (`intended_site`: on gns3 and cml the management ports stay up)."""
     design = load_site(resolve_site_dir(site, inventory))
-    return Validated(design, provider_for(target, design, endpoints))
+    provider = provider_for(target, design, endpoints)
+    return Validated(intended_site(design, target), provider)
 
 
 @dataclass(frozen=True)
@@ -169,21 +173,6 @@ class Checked:
 def verify_devices(site: Site, provider: LabProvider, limit: str | None = None) -> CheckReport:
     """Show commands of every IOS device, parsed and compared with the design."""
     return verify_site(limit_hosts(device_nornir(site, provider.endpoints()), limit), site)
-
-
-def poll(
-    attempt: Callable[[], T], done: Callable[[T], bool], budget: float, interval: float
-) -> tuple[T, int]:
-    """Call `attempt` until `done` says so or `budget` seconds passed; the last answer either way,
-    with the number of attempts."""
-    deadline = time.monotonic() + budget
-    attempts = 0
-    while True:
-        value = attempt()
-        attempts += 1
-        if done(value) or time.monotonic() + interval > deadline:
-            return value, attempts
-        time.sleep(interval)
 
 
 def verify_converged(site: Site, provider: LabProvider, settings: Settings = SETTINGS) -> Checked:

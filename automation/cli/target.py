@@ -9,6 +9,7 @@ import typer
 
 from automation.cli.options import open_site
 from automation.models.design import Site
+from automation.models.targets import intended_site
 from automation.providers import LabProvider, provider_for
 
 TargetOption = Annotated[
@@ -25,6 +26,8 @@ EndpointsOption = Annotated[
 def open_target(
     site: str, inventory: Path | None, target: str, endpoints: Path | None
 ) -> tuple[Site, LabProvider]:
-    """The validated site and its provider; bad input of either is an error before anything runs."""
+    """The validated site as the target configures it, and its provider; bad input of either is an
+    error before anything runs."""
     design = open_site(site, inventory)
-    return design, provider_for(target, design, endpoints)
+    provider = provider_for(target, design, endpoints)
+    return intended_site(design, target), provider

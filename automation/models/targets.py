@@ -6,18 +6,21 @@ network (a management switch joined to a cloud) with one address per node.
 
 The management plan is derived here once: each node's management interface (a port no cable of
 topology.yaml uses) and address (in `management.prefix`, from `first_host` on in node order,
-unless `management.addresses` names one). Endpoints of the gns3 and cml targets come from it.
+unless `management.addresses` names one). Endpoints of the gns3 and cml targets come from it,
+and so does the intended config on those targets (`intended_site`): the management port stays up.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StrictStr
 
 from automation.errors import SiteError
+from automation.models.derive.oob import with_oob_management
 from automation.models.design import Site
 from automation.models.files import read_yaml, validate_model
 from automation.models.schema import Strict
@@ -89,14 +92,20 @@ DEFAULT_NODE_DEFINITIONS: dict[str, str] = {
 }  # fmt: skip
 
 
+MGMT_DESCRIPTION = "out-of-band management"
+# The targets that reach every device over its out-of-band management port.
+OOB_TARGETS = ("gns3", "cml")
+
+
 @dataclass(frozen=True)
 class MgmtNode:
-    """A node's out-of-band management: its interface and its address."""
+    """A node's out-of-band management: its interface, its address and the port's description."""
 
     name: str
     kind: str
     interface: str
     address: ipaddress.IPv4Interface
+    description: str = MGMT_DESCRIPTION
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,18 @@ def load_targets(site: Site) -> Targets:
     return Targets(file, management)
 
 
+def intended_site(site: Site, target: str) -> Site:
+    """The site as `target` configures its devices.
+
+    On gns3 and cml each device keeps its management port exactly as day-0 set it (description,
+    address, up), so that deploy never cuts the way it reaches the device and drift and verify
+    expect it; every other target gets `site` as it is.
+    """
+    if target not in OOB_TARGETS:
+        return site
+    return with_oob_management(site, load_targets(site).management)
+
+
 def _management(site: Site, file: TargetsFile, path: object, problems: list[str]) -> tuple[MgmtNode, ...]:
     mgmt = file.management
     names = {n.name for n in site.nodes}
@@ -155,7 +176,9 @@ def _management(site: Site, file: TargetsFile, path: object, problems: list[str]
                 )
     cabled = {(end.node, end.interface) for c in site.cables for end in (c.a, c.b)}
     claimed = set(mgmt.addresses.values())
-    free = iter([h for h in list(mgmt.prefix.hosts())[mgmt.first_host - 1 :] if h not in claimed])
+    # Lazily: a /8 has 16 million hosts and only a few are handed out.
+    hosts = itertools.islice(mgmt.prefix.hosts(), mgmt.first_host - 1, None)
+    free = (h for h in hosts if h not in claimed)
     used: dict[ipaddress.IPv4Address, str] = {}
     out: list[MgmtNode] = []
     for node in site.nodes:
