@@ -12,18 +12,18 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import time
 from collections.abc import Iterable
 
 from automation.lab import frr, netns, process
+from automation.lab.budgets import BUDGETS, INTERVALS
 from automation.lab.names import NETNS_PREFIX, frr_pathspace
 from automation.lab.process import ProcessRecord
 from automation.lab.servers import cleanup_servers
 from automation.lab.state import CorruptState, LabPaths, LabState, read_state
+from automation.polling import until
 
 log = logging.getLogger(__name__)
 
-CONTROLLER_STOP_BUDGET = 20.0  # seconds the controller gets to tear down by itself
 # What `last-run/` keeps of the run directory: small text files only. Never a server node's
 # `root`, which is a mount of the host's file system.
 KEPT_RUN_FILES = ("frr/*/*", "dhcp/*/*", "pcs/*.log", "servers/*/console.log")
@@ -46,7 +46,7 @@ def stop_controller(paths: LabPaths) -> bool:
     ctl = state.controller if state else None
     if ctl is None or ctl.pid == os.getpid() or not process.alive(ctl):
         return False
-    process.stop([ctl], budget=CONTROLLER_STOP_BUDGET)
+    process.stop([ctl], budget=BUDGETS.controller_stop)
     return True
 
 
@@ -146,8 +146,6 @@ def keep_logs(paths: LabPaths) -> bool:
     return True
 
 
-def _wait_gone(names: list[str], budget: float = 5.0) -> None:
+def _wait_gone(names: list[str]) -> None:
     """`ip netns delete` returns before the kernel has released the namespace's links."""
-    deadline = time.monotonic() + budget
-    while any(netns.exists(n) for n in names) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    until(lambda: not any(netns.exists(n) for n in names), BUDGETS.namespace_gone, INTERVALS.poll)

@@ -28,6 +28,7 @@ from automation.emulator.device import DeviceSpec, day0_config
 from automation.emulator.server import EmulatorServer
 from automation.errors import LabError
 from automation.lab import cleanup, pcs, process, watches
+from automation.lab.budgets import BUDGETS, INTERVALS
 from automation.lab.dataplane import NetnsDataPlane
 from automation.lab.fabric import VethFabric
 from automation.lab.forwarder import Forwarder
@@ -38,14 +39,11 @@ from automation.lab.servers import ServerNodeLike, server_node_class
 from automation.lab.state import LabPaths, LabState, NodeRecord, write_state
 from automation.lab.supervisor import Supervisor, lab_phase
 from automation.lab.topology import LabNode, LabPlan, plan_from_json
+from automation.polling import until_async
 from automation.providers.base import FAILED, Endpoint, Health
 from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
 log = logging.getLogger(__name__)
-
-SSH_BUDGET = 30.0  # seconds for every device's SSH endpoint to answer after the emulator started
-SUPERVISE_INTERVAL = 0.25  # seconds between two checks of every daemon
-SUPERVISE_STOP_BUDGET = 2.0  # seconds `lab down` waits for a supervision pass to end
 
 
 @dataclass
@@ -102,7 +100,7 @@ class Controller:
         self.supervisor.stop()
         with contextlib.suppress(TimeoutError):
             # A restart under way (a server's service start) ends on its own budget.
-            await asyncio.wait_for(supervision, SUPERVISE_STOP_BUDGET)
+            await asyncio.wait_for(supervision, BUDGETS.supervise_stop)
         self.state.phase = "stopping"
         self._save()
         await self._down()
@@ -120,7 +118,7 @@ class Controller:
             except Exception:  # supervision must outlive any one failure
                 log.exception("supervision pass failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), SUPERVISE_INTERVAL)
+                await asyncio.wait_for(stop.wait(), INTERVALS.supervise)
 
     def _update_health(self) -> bool:
         """Every node's health and the lab's phase into the state; True when anything changed."""
@@ -249,18 +247,18 @@ class Controller:
             self._record(name).init = {"pid": server.pid, "start": server.pid_start}
 
     async def _wait_ssh(self) -> None:
-        deadline = time.monotonic() + SSH_BUDGET
+        """Every device and PC answers SSH, all within one budget."""
+        deadline = time.monotonic() + BUDGETS.device_ssh
         for rec in self.state.nodes:
             if rec.mgmt is None or rec.kind not in ("router", "switch", "pc"):
                 continue
             endpoint = Endpoint(rec.mgmt["host"], int(rec.mgmt["port"]))
-            while not await asyncio.to_thread(ssh_answers, endpoint):
-                if time.monotonic() > deadline:
-                    raise LabError(
-                        f"{rec.name}: SSH at {endpoint.host}:{endpoint.port} "
-                        f"did not answer within {SSH_BUDGET:.0f} s"
-                    )
-                await asyncio.sleep(0.05)
+            left = max(0.0, deadline - time.monotonic())
+            if not await until_async(partial(asyncio.to_thread, ssh_answers, endpoint), left, INTERVALS.ssh):
+                raise LabError(
+                    f"{rec.name}: SSH at {endpoint.host}:{endpoint.port} "
+                    f"did not answer within {BUDGETS.device_ssh:.0f} s"
+                )
 
     async def _down(self, keep_record: bool = False) -> None:
         if self.emulator is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +22,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from automation.emulator.config import DhcpPool, RunningConfig
 from automation.errors import printable
 from automation.lab import process
+from automation.lab.budgets import BUDGETS, INTERVALS
 from automation.lab.names import dotted_mac
 from automation.lab.process import ProcessRecord
+from automation.polling import until
 
 log = logging.getLogger(__name__)
 
@@ -221,8 +222,7 @@ class DnsmasqInstance:
         if self.record is not None:
             process.stop([self.record], children={self.child.pid: self.child} if self.child else None)
             # The new instance must not race the old one for port 67.
-            deadline = time.monotonic() + process.STOP_BUDGET
-            while process.alive(self.record) and time.monotonic() < deadline:
-                time.sleep(process.POLL)
+            record = self.record
+            until(lambda: not process.alive(record), BUDGETS.process_stop, INTERVALS.poll)
         self.record = None
         self.child = None

@@ -26,9 +26,11 @@ from typing import Any
 from automation.emulator.config import OspfProcess, RunningConfig
 from automation.errors import LabError
 from automation.lab import process
+from automation.lab.budgets import BUDGETS, INTERVALS
 from automation.lab.command import run
 from automation.lab.names import frr_pathspace
 from automation.lab.process import ProcessRecord
+from automation.polling import until
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +38,6 @@ FRR_BIN = Path("/usr/lib/frr")
 FRR_RUN = Path("/var/run/frr")
 FRR_ETC = Path("/etc/frr")
 GR_STATE = FRR_RUN / "ospfd-gr.json"  # ospfd writes it outside the pathspace; shared by all
-ZSERV_BUDGET = 5.0  # seconds for zebra to open its API socket
-# Seconds for a daemon to read its config file and open its vty socket. Tens of milliseconds on
-# an idle machine; under load (another lab, Ansible) it has been seen to take well over a second.
-VTY_BUDGET = 15.0
 DAEMONS = ("zebra", "staticd", "ospfd")
 HELLO = 1
 DEAD = 3
@@ -313,26 +311,24 @@ class FrrInstance:
         """
         path = self.sock_dir / f"{name}.vty"
         rec = self.records[name]
-        deadline = time.monotonic() + VTY_BUDGET
-        while not path.exists():
+
+        def listening() -> bool:
             if not process.alive(rec):
                 raise LabError(f"{self.netns}: {name} exited at start: {_tail(self.dir / f'{name}.out')}")
-            if time.monotonic() > deadline:
-                raise LabError(
-                    f"{self.netns}: {name} did not open {path} within {VTY_BUDGET:.0f} s; see {self.dir}"
-                )
-            time.sleep(0.01)
+            return path.exists()
+
+        if not until(listening, BUDGETS.frr_vty, INTERVALS.poll):
+            raise LabError(
+                f"{self.netns}: {name} did not open {path} within {BUDGETS.frr_vty:.0f} s; see {self.dir}"
+            )
 
     def wait_ready(self) -> None:
         """Return once zebra accepts its clients (staticd and ospfd connect to this socket)."""
         path = self.sock_dir / "zserv.api"
-        deadline = time.monotonic() + ZSERV_BUDGET
-        while not path.exists():
-            if time.monotonic() > deadline:
-                raise LabError(
-                    f"{self.netns}: zebra did not open {path} within {ZSERV_BUDGET:.0f} s; see {self.dir}"
-                )
-            time.sleep(0.01)
+        if not until(path.exists, BUDGETS.frr_zserv, INTERVALS.poll):
+            raise LabError(
+                f"{self.netns}: zebra did not open {path} within {BUDGETS.frr_zserv:.0f} s; see {self.dir}"
+            )
 
     def apply(self, new: FrrConfig) -> bool:
         """Push the difference to the running daemons; start a daemon at its first configuration.

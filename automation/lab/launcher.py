@@ -19,18 +19,18 @@ from typing import Any
 
 from automation.errors import LabError, UsageError
 from automation.lab import cleanup, netns, process
+from automation.lab.budgets import BUDGETS, INTERVALS
 from automation.lab.command import ip_json
 from automation.lab.names import port_ifname
 from automation.lab.process import ProcessRecord
 from automation.lab.state import LabPaths, LabState, read_state
 from automation.lab.topology import LabPlan, plan_site, plan_to_json
 from automation.models.design import Site
+from automation.polling import until
 from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
 log = logging.getLogger(__name__)
 
-UP_BUDGET = 90.0  # seconds from spawning the controller to every node reachable
-POLL = 0.05
 
 # Controllers this process started: polled after `down` so that a long-lived caller (a test
 # session) does not keep them as zombies.
@@ -62,11 +62,11 @@ def leftovers(paths: LabPaths, plan: LabPlan) -> bool:
     return paths.state.exists() or any(netns.exists(n) and netns.owner(n) in mine for n in plan.namespaces())
 
 
-def up(site: Site, *, debug: bool = False, budget: float = UP_BUDGET) -> UpResult:
+def up(site: Site, *, debug: bool = False, budget: float = BUDGETS.up) -> UpResult:
     return up_plan(plan_site(site), debug=debug, budget=budget)
 
 
-def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) -> UpResult:
+def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = BUDGETS.up) -> UpResult:
     require_root()
     paths = LabPaths.for_site(plan.site)
     if running_state(paths) is not None:
@@ -107,20 +107,24 @@ def up_plan(plan: LabPlan, *, debug: bool = False, budget: float = UP_BUDGET) ->
             env={**os.environ, "PYTHONPATH": _package_root()},
         )
     _controllers.append(proc)
-    deadline = t0 + budget
-    while True:
+
+    def settled() -> LabState | None:
+        """The state once the lab is up (degraded: up, its health says why) or has failed."""
         state = read_state(paths)
-        if state is not None and state.phase in ("ready", "degraded"):  # degraded: up, health says why
-            return UpResult(state, time.monotonic() - t0)
-        exited = proc.poll() is not None
-        if exited or (state is not None and state.phase == "failed") or time.monotonic() > deadline:
-            why = state.error if state and state.error else None
-            if not exited:
-                why = why or f"not ready within {budget:.0f} s"
-            tail = _tail(paths.log)
-            cleanup.teardown(paths, plan.namespaces())
-            raise LabError(f"lab {plan.site} did not come up: {why or 'the controller exited'}\n{tail}")
-        time.sleep(POLL)
+        if state is not None and state.phase in ("ready", "degraded", "failed"):
+            return state
+        return None if proc.poll() is None else (state or LabState(site=plan.site, phase="failed"))
+
+    state = until(settled, budget, INTERVALS.launcher)
+    if state is not None and state.phase in ("ready", "degraded"):
+        return UpResult(state, time.monotonic() - t0)
+    exited = proc.poll() is not None
+    why = state.error if state and state.error else None
+    if not exited:
+        why = why or f"not ready within {budget:.0f} s"
+    tail = _tail(paths.log)
+    cleanup.teardown(paths, plan.namespaces())
+    raise LabError(f"lab {plan.site} did not come up: {why or 'the controller exited'}\n{tail}")
 
 
 def _package_root() -> str:

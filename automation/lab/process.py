@@ -11,18 +11,16 @@ import logging
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from automation.errors import LabError
+from automation.lab.budgets import BUDGETS, INTERVALS
 from automation.lab.command import in_netns
+from automation.polling import until
 
 log = logging.getLogger(__name__)
-
-STOP_BUDGET = 3.0  # seconds a process gets to exit on SIGTERM before SIGKILL
-POLL = 0.02
 
 
 @dataclass(frozen=True)
@@ -92,24 +90,28 @@ def spawn(
 
 def stop(
     records: Iterable[ProcessRecord],
-    budget: float = STOP_BUDGET,
+    budget: float | None = None,
     children: dict[int, subprocess.Popen[bytes]] | None = None,
 ) -> None:
-    """SIGTERM every live recorded process, wait up to `budget`, then SIGKILL the rest.
+    """SIGTERM every live recorded process, wait up to `budget` (default BUDGETS.process_stop),
+    then SIGKILL the rest.
 
     `children` are this process's own Popen handles, reaped here by PID; never `waitpid(-1)`,
     which would steal the exit status of a concurrent `subprocess.run` in another thread.
     """
     children = children or {}
+    budget = BUDGETS.process_stop if budget is None else budget
     live = [r for r in records if alive(r)]
     for r in live:
         _signal(r, signal.SIGTERM)
-    deadline = time.monotonic() + budget
-    while live and time.monotonic() < deadline:
+
+    def all_gone() -> bool:
+        nonlocal live
         _reap(children)
         live = [r for r in live if alive(r)]
-        if live:
-            time.sleep(POLL)
+        return not live
+
+    until(all_gone, budget, INTERVALS.poll)
     for r in live:
         log.warning("%s: pid %d ignored SIGTERM for %.1f s; killing it", r.name, r.pid, budget)
         _signal(r, signal.SIGKILL)

@@ -36,15 +36,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from automation.errors import LabError
+from automation.lab.budgets import BUDGETS, INTERVALS
 from automation.lab.forwarder import Forwarder
 from automation.models.design import ServerDesign
+from automation.polling import until
 from automation.secrets import linux_lab_credentials
 
 log = logging.getLogger(__name__)
 
-START_BUDGET = 30.0  # seconds for the node's init to build its root and sshd to answer
-STOP_BUDGET = 10.0  # seconds for the node's services to exit on SIGTERM before SIGKILL
-SERVICE_BUDGET = 30.0  # seconds for `service NAME start` inside the node
 STATE_FILE = "node.json"
 # Debian's init scripts and where each keeps its pid (inside the node).
 SERVICE_PIDS = {
@@ -255,7 +254,7 @@ class ServerNode:
             self._terminate(self._pid1, self._pid1_start)
         if self._proc is not None:
             try:
-                self._proc.wait(timeout=STOP_BUDGET)
+                self._proc.wait(timeout=BUDGETS.server_stop)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait(timeout=5)
@@ -299,10 +298,10 @@ class ServerNode:
                 proc = subprocess.run(
                     self._enter(["sh", "-c", _RESTART, "restart", service, *SERVICE_PROGRAMS[service]]),
                     stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                    timeout=SERVICE_BUDGET, check=False,
+                    timeout=BUDGETS.service_start, check=False,
                 )  # fmt: skip
             except subprocess.TimeoutExpired as exc:
-                why = f"service {service} start took over {SERVICE_BUDGET:.0f} s"
+                why = f"service {service} start took over {BUDGETS.service_start:.0f} s"
                 raise LabError(f"{self.name}: {why}") from exc
         if proc.returncode != 0:
             raise LabError(f"{self.name}: service {service} start exited {proc.returncode}; see {log_path}")
@@ -380,7 +379,7 @@ class ServerNode:
             root=q(str(self.state_dir / "root")),
             upper=q(str(self.state_dir / "upper")),
             work=q(str(self.state_dir / "work")),
-            stop_ticks=int(STOP_BUDGET * 10) - 10,
+            stop_ticks=int(BUDGETS.server_stop * 10) - 10,
         )
 
     def _private_home(self) -> None:
@@ -398,8 +397,8 @@ class ServerNode:
 
     def _find_pid1(self, outer: int) -> int:
         """The forked child of `unshare`, PID 1 inside the node."""
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
+
+        def child() -> int | None:
             try:
                 children = Path(f"/proc/{outer}/task/{outer}/children").read_text().split()
             except OSError:
@@ -407,9 +406,13 @@ class ServerNode:
             if children:
                 return int(children[0])
             if self._proc is not None and self._proc.poll() is not None:
-                break
-            time.sleep(0.01)
-        raise LabError(f"{self.name}: node init did not start; see {self.state_dir / 'console.log'}")
+                raise LabError(f"{self.name}: node init exited; see {self.state_dir / 'console.log'}")
+            return None
+
+        pid1 = until(child, BUDGETS.server_pid1, INTERVALS.poll)
+        if pid1 is None:
+            raise LabError(f"{self.name}: node init did not start; see {self.state_dir / 'console.log'}")
+        return pid1
 
     def _write_state(self) -> None:
         assert self._proc is not None and self._pid1 is not None
@@ -424,20 +427,21 @@ class ServerNode:
         (self.state_dir / STATE_FILE).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
     def _wait_ready(self, t0: float) -> None:
-        assert self._forwarder is not None
-        while time.monotonic() - t0 < START_BUDGET:
+        forwarder = self._forwarder
+        assert forwarder is not None
+
+        def answers() -> bool:
             if self._proc is not None and self._proc.poll() is not None:
                 raise LabError(f"{self.name}: node init failed: {self._console_tail()}")
             try:
-                with socket.create_connection(("127.0.0.1", self._forwarder.port), timeout=2) as conn:
-                    if conn.recv(64).startswith(b"SSH-2.0-"):
-                        return
+                with socket.create_connection(("127.0.0.1", forwarder.port), timeout=2) as conn:
+                    return conn.recv(64).startswith(b"SSH-2.0-")
             except OSError:
-                pass
-            time.sleep(0.1)
-        raise LabError(
-            f"{self.name}: sshd did not answer within {START_BUDGET:.0f} s: {self._console_tail()}"
-        )
+                return False
+
+        if not until(answers, BUDGETS.server_start - (time.monotonic() - t0), INTERVALS.server):
+            budget = f"{BUDGETS.server_start:.0f} s"
+            raise LabError(f"{self.name}: sshd did not answer within {budget}: {self._console_tail()}")
 
     def _set_root_password(self) -> None:
         # chpasswd writes the node's own /etc/shadow (in the upper layer); the password goes
@@ -468,10 +472,7 @@ class ServerNode:
     def _terminate(pid1: int, start: int | None) -> None:
         """SIGTERM the node's init (which stops its services), SIGKILL it if that takes too long."""
         _kill(pid1, start, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_BUDGET
-        while _alive(pid1, start) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if _alive(pid1, start):
+        if not until(lambda: not _alive(pid1, start), BUDGETS.server_stop, INTERVALS.poll):
             log.warning("pid %d: node init did not exit on SIGTERM, killing it", pid1)
             _kill(pid1, start, signal.SIGKILL)
 

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from automation.emulator.server import DeviceHost
 from automation.lab import frr, pcs, pcsshd, process
+from automation.lab.budgets import BUDGETS
 from automation.lab.dhcp import DnsmasqInstance
 from automation.lab.forwarder import Forwarder
 from automation.lab.network import DeviceState
@@ -32,7 +33,6 @@ T = TypeVar("T")
 
 SERVICE_GRACE = 3.0  # seconds a server service may be gone (a playbook's restart) before it is dead
 SERVER_SERVICES = ("named", "postfix", "dovecot", "nginx")
-LISTENER_BUDGET = 10.0  # seconds to reopen an emulator listener
 
 
 def _locked(lock: threading.Lock, fn: Callable[[], T]) -> Callable[[], T]:
@@ -153,6 +153,6 @@ def listener(host: DeviceHost, loop: asyncio.AbstractEventLoop) -> Daemon:
     """The emulator's SSH listener of one device (checked from the supervisor's thread)."""
 
     def reopen() -> None:
-        asyncio.run_coroutine_threadsafe(host.relisten(), loop).result(LISTENER_BUDGET)
+        asyncio.run_coroutine_threadsafe(host.relisten(), loop).result(BUDGETS.listener_reopen)
 
     return Daemon(host.spec.hostname, "ssh listener", alive=host.serving, restart=reopen)

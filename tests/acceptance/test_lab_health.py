@@ -23,7 +23,7 @@ from netmiko import ConnectHandler
 
 from automation.lab.process import ProcessRecord, alive
 from automation.lab.state import LabPaths, read_state
-from automation.pipeline import poll
+from automation.polling import poll
 from automation.secrets import device_credentials
 
 SITE = "mastertech"

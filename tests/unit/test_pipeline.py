@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from automation import pipeline
 from automation.errors import SiteError, UsageError
-from automation.pipeline import JobResult, Settings, Stage, StageRecord, poll, run_stages
+from automation.pipeline import JobResult, Settings, Stage, StageRecord, run_stages
+from automation.polling import poll
 
 
 @dataclass(frozen=True)
