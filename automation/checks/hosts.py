@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import paramiko
 
 from automation.checks import probe
-from automation.providers.base import Endpoint
+from automation.status import Endpoint
 
 log = logging.getLogger(__name__)
 

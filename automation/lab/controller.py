@@ -40,8 +40,8 @@ from automation.lab.state import LabPaths, LabState, NodeRecord, write_state
 from automation.lab.supervisor import Supervisor, lab_phase
 from automation.lab.topology import LabNode, LabPlan, plan_from_json
 from automation.polling import until_async
-from automation.providers.base import FAILED, Endpoint, Health
 from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
+from automation.status import FAILED, Endpoint, Health
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from automation.providers.base import DEGRADED, FAILED, OK, Health
+from automation.status import DEGRADED, FAILED, OK, Health
 
 log = logging.getLogger(__name__)
 

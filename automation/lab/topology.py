@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from automation.errors import LabError
 from automation.lab.names import HOST_IFNAME, netns_name, port_ifname
 from automation.models.design import PcDesign, ServerDesign, Site
-from automation.providers.base import Endpoint
+from automation.status import Endpoint
 
 DEVICE_KINDS = ("router", "switch")
 MGMT_PORT = 22
