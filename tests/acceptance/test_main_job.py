@@ -75,27 +75,39 @@ def _unused_port(lab: SiteLab, device: str) -> str:
 def test_dry_run_touches_nothing(lab: SiteLab) -> None:
     device = lab.site.devices()[0]
     port = _unused_port(lab, device)
-    with _conn(lab, device) as conn:
-        conn.send_config_set([f"interface {port}", "description dry-run probe"])
-    before = {name: _running(lab, name) for name in lab.site.devices()}
-    proc = mastertech("deploy", "--site", lab.site.name, "--dry-run", "--json")
-    report = json.loads(proc.stdout)
-    commands = {h["host"]: h["commands"] for h in report["hosts"]}
-    assert commands[device] == [f"interface {port}", "  no description dry-run probe", "  exit"]
-    after = {name: _running(lab, name) for name in lab.site.devices()}
-    assert {n: managed_scope(t) for n, t in before.items()} == {n: managed_scope(t) for n, t in after.items()}
-    assert mastertech("deploy", "--site", lab.site.name).returncode == 0  # repair the probe
+    try:
+        with _conn(lab, device) as conn:
+            conn.send_config_set([f"interface {port}", "description dry-run probe"])
+        before = {name: _running(lab, name) for name in lab.site.devices()}
+        proc = mastertech("deploy", "--site", lab.site.name, "--dry-run", "--json")
+        report = json.loads(proc.stdout)
+        commands = {h["host"]: h["commands"] for h in report["hosts"]}
+        assert commands[device] == [f"interface {port}", "  no description dry-run probe", "  exit"]
+        after = {name: _running(lab, name) for name in lab.site.devices()}
+        assert {n: managed_scope(t) for n, t in before.items()} == {
+            n: managed_scope(t) for n, t in after.items()
+        }
+    finally:
+        _repair(lab)
+
+
+def _repair(lab: SiteLab) -> None:
+    """Put the shared lab back as the design says, whatever the test left."""
+    assert mastertech("deploy", "--site", lab.site.name).returncode == 0
 
 
 def test_a_hand_made_change_is_corrected(lab: SiteLab) -> None:
     device = lab.site.devices()[-1]
-    with _conn(lab, device) as conn:
-        conn.send_config_set(["vlan 3999", "name ROGUE"])
-    report = json.loads(mastertech("deploy", "--site", lab.site.name, "--json").stdout)
-    changed = {h["host"]: h for h in report["hosts"] if h["changed"]}
-    assert list(changed) == [device]
-    assert "no vlan 3999" in changed[device]["commands"]
-    assert "vlan 3999" not in _running(lab, device)
+    try:
+        with _conn(lab, device) as conn:
+            conn.send_config_set(["vlan 3999", "name ROGUE"])
+        report = json.loads(mastertech("deploy", "--site", lab.site.name, "--json").stdout)
+        changed = {h["host"]: h for h in report["hosts"] if h["changed"]}
+        assert list(changed) == [device]
+        assert "no vlan 3999" in changed[device]["commands"]
+        assert "vlan 3999" not in _running(lab, device)
+    finally:
+        _repair(lab)
 
 
 def test_a_device_with_a_wrong_password_fails_alone(lab: SiteLab) -> None:
@@ -119,7 +131,7 @@ def test_a_device_with_a_wrong_password_fails_alone(lab: SiteLab) -> None:
 
 
 def test_a_rejected_template_line_is_rolled_back_and_reported(
-    lab: SiteLab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lab: SiteLab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     device = lab.site.devices()[0]
     intended = render_intended(lab.site, device)
@@ -131,6 +143,7 @@ def test_a_rejected_template_line_is_rolled_back_and_reported(
     monkeypatch.setattr("automation.render.ios.environment", lambda: environment.__wrapped__(broken))
     before = {name: _running(lab, name) for name in lab.site.devices()}
     nr = ios_devices(init_nornir(lab.site.directory, device_credentials(), lab.endpoints()))
+    request.addfinalizer(lambda: _repair(lab))  # a `mastertech deploy` of its own: the real templates
     report = deploy_devices(nr, lab.site)
     assert not report.ok
     for host in report.hosts:
