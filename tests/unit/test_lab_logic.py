@@ -171,6 +171,25 @@ def test_dnsmasq_config_of_the_intended_router_matches_golden(router: str, tmp_p
     assert dhcp.render(cfg, Path("/run/lab/dhcp") / router) == text
 
 
+@pytest.mark.parametrize("router", ["R1", "R2"])
+def test_frr_config_of_the_intended_router_matches_golden(router: str, tmp_path: Path) -> None:
+    """The FRR daemons' configs (zebra, staticd, ospfd) from the mastertech router's intended
+    config, with its ports cabled as the site's topology says."""
+    site = load_site(ROOT / "inventory" / "mastertech")
+    cfg = _booted(render_intended(site, router), "router", router, tmp_path)
+    cabled = {c.end(router).port for c in plan_site(site).cables_of(router)}
+
+    def ifname_of(name: str) -> str | None:
+        return routed_ifname(cfg, cfg.interfaces[name], cabled)
+
+    rendered = frr.render(cfg, ifname_of, Path("/run/lab/frr") / router)
+    text = "".join(f"! --- {d}\n{frr.text(getattr(rendered, d))}" for d in frr.DAEMONS)
+    golden = GOLDEN / f"{router}.frr.conf"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
 def test_plan_round_trips_and_names_fit_the_kernel() -> None:
     plan = plan_site(load_site(ROOT / "inventory" / "mastertech"))
     assert plan_from_json(plan_to_json(plan)) == plan
