@@ -9,10 +9,13 @@ Settings: CML_URL, CML_USER, CML_PASSWORD (else the vault's `cml_password`), CML
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from automation.checks.hosts import HostRunner, SshRunner
 from automation.errors import LabError, UsageError
@@ -25,8 +28,19 @@ from automation.secrets import _checked, _from_vault, device_credentials, enable
 
 log = logging.getLogger(__name__)
 
-CONVERGE_ITERATIONS = 120  # x CONVERGE_WAIT seconds: IOSv labs converge in a few minutes
-CONVERGE_WAIT = 5
+
+class CmlBudgets(BaseModel):
+    """Seconds: how long a started lab may take to converge (IOSv labs take a few minutes), and
+    how often CML is asked."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    converge: float = 600
+    poll: float = 5
+
+    @property
+    def iterations(self) -> int:
+        return max(1, math.ceil(self.converge / self.poll))
 
 
 @dataclass(frozen=True)
@@ -55,11 +69,15 @@ def cml_settings() -> CmlSettings:
 
 
 def connect(settings: CmlSettings) -> Any:
-    """A logged-in virl2_client.ClientLibrary (it logs in when made)."""
+    """A logged-in virl2_client.ClientLibrary. It tries the login when made, but only logs a refused
+    one as a warning unless told to raise (the first lab call would then fail instead)."""
     from virl2_client import ClientLibrary  # imported here: only the cml target needs it
 
     try:
-        return ClientLibrary(settings.url, settings.user, settings.password, ssl_verify=settings.verify)
+        return ClientLibrary(
+            settings.url, settings.user, settings.password, ssl_verify=settings.verify,
+            raise_for_auth_failure=True,
+        )  # fmt: skip
     except Exception as exc:  # virl2-client raises httpx errors and its own, by version
         text = str(exc).replace(settings.password, "***")
         raise LabError(f"cannot log in to CML at {settings.url} as {settings.user!r} ({text}); "
@@ -70,8 +88,9 @@ class CMLProvider:
     name = "cml"
 
     def __init__(self, site: Site, *, connector: Callable[[CmlSettings], Any] = connect,
-                 settings: CmlSettings | None = None) -> None:  # fmt: skip
+                 settings: CmlSettings | None = None, budgets: CmlBudgets | None = None) -> None:  # fmt: skip
         self.site = site
+        self.budgets = budgets or CmlBudgets()
         self.targets = load_targets(site)
         self.title = lab_title(site, self.targets)
         self._connector = connector
@@ -101,10 +120,14 @@ class CMLProvider:
             lab = client.import_lab(text, title=self.title)
             log.info("cml: imported lab %s (%s)", self.title, lab.id)
         lab.start(wait=False)
-        if not lab.wait_until_lab_converged(max_iterations=CONVERGE_ITERATIONS, wait_time=CONVERGE_WAIT):
+        b = self.budgets
+        try:  # returns None once converged, raises RuntimeError when the iterations ran out
+            lab.wait_until_lab_converged(max_iterations=b.iterations, wait_time=b.poll)
+        except RuntimeError:
             raise LabError(
-                f"CML lab {self.title} did not converge in {CONVERGE_ITERATIONS * CONVERGE_WAIT} s"
-            )
+                f"CML lab {self.title} did not converge in {b.converge:.0f} s; see its nodes' consoles "
+                "in CML, then run `mastertech lab up --target cml` again (the lab is reused)"
+            ) from None
         self._read_addresses(lab)
         return self.status()
 
