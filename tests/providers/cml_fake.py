@@ -1,10 +1,11 @@
-"""Recorded CML 2.10 API exchanges, served by respx to the real virl2-client.
+"""CML 2.10 API exchanges, served by respx to the real virl2-client.
 
-Each exchange is a named respx route: the request virl2-client sends (method and path, as it was
-captured by running virl2-client 2.10.1 against these routes) and the response a CML 2.10
-controller gives. The controller's state is the lab we imported: `import` turns our lab YAML into
-the topology JSON CML answers with (links by interface ids, as CML stores them), so every later
-exchange speaks of our nodes and interfaces.
+Each exchange is a named respx route: the request as virl2-client 2.10.1 sends it (method and
+path, captured by running it against these routes) and the answer a CML 2.10 controller gives,
+modelled on the API virl2-client reads (no live controller was available to record from). The
+controller's state is the lab we imported: `import` turns our lab YAML into the topology JSON CML
+answers with (links by interface ids, as CML stores them), so every later exchange speaks of our
+nodes and interfaces.
 """
 
 from __future__ import annotations
