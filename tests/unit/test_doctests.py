@@ -20,6 +20,8 @@ MODULES = [
     "automation.models.derive.dhcp",
     "automation.ansible",
     "automation.cli.output",
+    "automation.polling",
+    "automation.lab.acl",
 ]
 
 
