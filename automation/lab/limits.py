@@ -8,7 +8,7 @@ a `%LAB-3-DATAPLANE` message in its `show logging`.
 from __future__ import annotations
 
 from automation.emulator.config import RunningConfig
-from automation.lab.frr import wildcard_prefix
+from automation.lab.frr_config import wildcard_prefix
 
 
 def refused(cfg: RunningConfig) -> list[str]:

@@ -18,7 +18,7 @@ from ipaddress import IPv4Interface
 from pathlib import Path
 
 from automation.emulator.config import RunningConfig
-from automation.lab import dhcp, frr, netns
+from automation.lab import dhcp, frr, frr_config, netns
 from automation.lab.command import ip, run
 from automation.lab.fabric import TrunkFabric
 from automation.lab.links import Changes, KernelLink, read_links
@@ -231,7 +231,7 @@ class LabNetwork:
             iface = cfg.interfaces.get(name)
             return routed_ifname(cfg, iface, state.cabled) if iface is not None else None
 
-        state.frr.apply(frr.render(cfg, ifname_of, state.frr.dir))
+        state.frr.apply(frr_config.render(cfg, ifname_of, state.frr.dir))
         state.dnsmasq.apply(dhcp.render(cfg, state.dnsmasq.dir))
 
     # --- read helpers -----------------------------------------------------------------------

@@ -63,99 +63,11 @@ SERVICE_PROGRAMS = {
     "dovecot": ("/usr/sbin/dovecot", "/usr/lib/dovecot/"),
     "nginx": ("/usr/sbin/nginx",),
 }
-_RESTART = r"""
-service=$1; shift
-for p in /proc/[0-9]*; do
-    exe=$(readlink "$p/exe" 2>/dev/null) || continue
-    for prefix in "$@"; do
-        case $exe in "$prefix"*) kill -9 "${p#/proc/}" 2>/dev/null ;; esac
-    done
-done
-exec service "$service" start
-"""
+_RESTART = (Path(__file__).parent / "templates" / "service-restart.sh").read_text(encoding="utf-8")
 SERVERS_DIR = "servers"
 
-_INIT = r"""#!/bin/sh
-# PID 1 of lab server node {name}. Written by automation/lab/servernode.py; rewritten at each start.
-set -eu
-root={root}
-upper={upper}
-work={work}
-
-# The private root: the host's root read-only below, this node's writes above.
-mount -t overlay "mt-{name}" -o "lowerdir=/,upperdir=$upper,workdir=$work" "$root"
-mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
-mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"
-mount -t tmpfs -o nosuid,mode=755,size=8m tmpfs "$root/dev"
-for dev in null zero full random urandom tty; do
-    : > "$root/dev/$dev"
-    mount --bind "/dev/$dev" "$root/dev/$dev"
-done
-mkdir -p "$root/dev/pts" "$root/dev/shm"
-mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$root/dev/pts"
-mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs "$root/dev/shm"
-ln -s pts/ptmx "$root/dev/ptmx"
-ln -s /proc/self/fd "$root/dev/fd"
-ln -s /proc/self/fd/0 "$root/dev/stdin"
-ln -s /proc/self/fd/1 "$root/dev/stdout"
-ln -s /proc/self/fd/2 "$root/dev/stderr"
-mount -t tmpfs -o nosuid,nodev,mode=755,size=64m tmpfs "$root/run"
-mount -t tmpfs -o nosuid,nodev,mode=1777,size=256m tmpfs "$root/tmp"
-cd "$root"
-pivot_root . .
-umount -l .
-cd /
-
-# Look like a Debian host booting: hostname, lock dirs, loopback, and init scripts allowed to run
-# (the host's policy-rc.d only exists to keep package installs from starting daemons).
-hostname {hostname}
-echo {hostname} > /etc/hostname
-printf '127.0.0.1\tlocalhost\n%s\t%s\n' {address} {hostname} > /etc/hosts
-rm -f /usr/sbin/policy-rc.d
-[ -e /root/.profile ] || cp -a /etc/skel/. /root/
-mkdir -p /run/lock /run/sshd /var/log
-chmod 1777 /run/lock
-ip link set lo up
-
-# Own SSH host keys, made once per node (the upper layer keeps them across restarts).
-if [ ! -e /etc/ssh/.mastertech-node ]; then
-    rm -f /etc/ssh/ssh_host_*
-    ssh-keygen -A -q
-    echo {name} > /etc/ssh/.mastertech-node
-fi
-cat > /etc/ssh/sshd_config.d/00-mastertech-lab.conf <<'EOF'
-# The lab's Ansible logs in as root with the lab password; there is no PAM stack to go through.
-PermitRootLogin yes
-PasswordAuthentication yes
-UsePAM no
-UseDNS no
-EOF
-service ssh start
-
-# From here on only reap orphans, and on SIGTERM stop everything gracefully.
-set +e
-others() {{
-    for p in /proc/[0-9]*; do
-        [ "${{p#/proc/}}" = 1 ] || return 0
-    done
-    return 1
-}}
-shutdown() {{
-    kill -TERM -1 2>/dev/null
-    n=0
-    while others && [ $n -lt {stop_ticks} ]; do
-        sleep 0.1
-        n=$((n + 1))
-    done
-    exit 0
-}}
-trap shutdown TERM INT
-echo "node {name} ready"
-while :; do
-    sleep 3600 &
-    wait $!
-done
-"""
+# PID 1 of a node: a shell script, filled in with str.format (so its own braces are doubled).
+_INIT = (Path(__file__).parent / "templates" / "server-init.sh").read_text(encoding="utf-8")
 
 
 def _start_time(pid: int) -> int | None:

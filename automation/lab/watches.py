@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from automation.emulator.server import DeviceHost
-from automation.lab import frr, pcs, pcsshd, process
+from automation.lab import frr_config, pcs, pcsshd, process
 from automation.lab.budgets import BUDGETS
 from automation.lab.dhcp import DnsmasqInstance
 from automation.lab.forwarder import Forwarder
@@ -54,7 +54,7 @@ def router(state: DeviceState, lock: threading.Lock) -> list[Daemon]:
             alive=_locked(lock, partial(instance.alive, daemon)),
             restart=_locked(lock, partial(instance.revive, daemon)),
         )
-        for daemon in frr.DAEMONS
+        for daemon in frr_config.DAEMONS
     ]  # fmt: skip
     out.append(
         Daemon(

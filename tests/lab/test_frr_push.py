@@ -17,7 +17,8 @@ import pytest
 from lab_support import TEST_LABS, needs_root, poll, sh
 
 from automation.lab import frr, netns
-from automation.lab.frr import Block, FrrConfig, FrrInstance
+from automation.lab.frr import FrrInstance
+from automation.lab.frr_config import Block, FrrConfig
 from automation.lab.names import netns_name
 
 pytestmark = [pytest.mark.lab, needs_root]
@@ -34,7 +35,7 @@ def _router(n: int) -> tuple[str, str]:
 
 
 def _ospfd(log_dir: Path, rid: str, networks: list[str], extra: tuple[str, ...] = ()) -> list[Block]:
-    """Blocks shaped like `frr.render` makes them for a router with one p2p link."""
+    """Blocks shaped like `frr_config.render` makes them for a router with one p2p link."""
     iface: Block = (
         "interface Gi0-0",
         ("ip ospf hello-interval 1", "ip ospf dead-interval 3", "ip ospf network point-to-point"),

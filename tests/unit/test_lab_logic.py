@@ -21,7 +21,7 @@ from automation.emulator.config import (
     Vlan,
 )
 from automation.emulator.device import Device, DeviceSpec
-from automation.lab import dhcp, frr
+from automation.lab import dhcp, frr_config
 from automation.lab.topology import CableEnd, plan_from_json, plan_site, plan_to_json
 from automation.lab.wiring import cable_tags, end_wiring, ios_interface, routed_ifname
 from automation.models import load_site
@@ -114,21 +114,22 @@ def test_frr_config_and_incremental_diff() -> None:
     def ifname_of(name: str) -> str | None:
         return routed_ifname(cfg, cfg.interfaces[name], cabled)
 
-    first = frr.render(cfg, ifname_of, Path("/tmp/x"))
-    text = frr.text(first.ospfd)
+    first = frr_config.render(cfg, ifname_of, Path("/tmp/x"))
+    text = frr_config.text(first.ospfd)
     assert "network 192.168.10.0/24 area 0" in text and "ospf router-id 10.255.0.1" in text
     block = "interface Gi0-1.10\n ip ospf hello-interval 1\n ip ospf dead-interval 3\n"
     assert block + " ip ospf retransmit-interval 1\n ip ospf passive" in text
-    assert "ip route 0.0.0.0/0 10.0.12.2" in frr.text(first.staticd)
+    assert "ip route 0.0.0.0/0 10.0.12.2" in frr_config.text(first.staticd)
     proc.networks.append(OspfNetwork(IPv4Address("192.168.20.0"), IPv4Address("0.0.0.255"), "0"))
     proc.passive.clear()
-    second = frr.render(cfg, ifname_of, Path("/tmp/x"))
-    assert frr.diff(first.ospfd, second.ospfd) == [
+    second = frr_config.render(cfg, ifname_of, Path("/tmp/x"))
+    assert frr_config.diff(first.ospfd, second.ospfd) == [
         "interface Gi0-1.10", "no ip ospf passive", "exit",
         "router ospf", "network 192.168.20.0/24 area 0", "exit",
     ]  # fmt: skip
     cfg.ospf.clear()
-    assert frr.diff(second.ospfd, frr.render(cfg, ifname_of, Path("/tmp/x")).ospfd)[-1] == "no router ospf"
+    third = frr_config.render(cfg, ifname_of, Path("/tmp/x"))
+    assert frr_config.diff(second.ospfd, third.ospfd)[-1] == "no router ospf"
 
 
 def test_dnsmasq_pools_exclusions_and_relay() -> None:
@@ -182,8 +183,8 @@ def test_frr_config_of_the_intended_router_matches_golden(router: str, tmp_path:
     def ifname_of(name: str) -> str | None:
         return routed_ifname(cfg, cfg.interfaces[name], cabled)
 
-    rendered = frr.render(cfg, ifname_of, Path("/run/lab/frr") / router)
-    text = "".join(f"! --- {d}\n{frr.text(getattr(rendered, d))}" for d in frr.DAEMONS)
+    rendered = frr_config.render(cfg, ifname_of, Path("/run/lab/frr") / router)
+    text = "".join(f"! --- {d}\n{frr_config.text(getattr(rendered, d))}" for d in frr_config.DAEMONS)
     golden = GOLDEN / f"{router}.frr.conf"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text)
@@ -202,7 +203,7 @@ def test_plan_round_trips_and_names_fit_the_kernel() -> None:
     assert len(hosts) == len(plan.devices()) and all(h.startswith("127.") for h in hosts)
 
 
-@pytest.mark.parametrize("name", ["automation.lab.names", "automation.lab.dhcp", "automation.lab.frr"])
+@pytest.mark.parametrize("name", ["automation.lab.names", "automation.lab.dhcp", "automation.lab.frr_config"])
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
