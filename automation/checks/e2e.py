@@ -7,6 +7,8 @@ The checks: DHCP leases per department, reachability across departments
 and routers, DNS (A and MX) through the resolver the PC was given, the web site, and mail sent
 with SMTP AUTH from one department and read over IMAP and POP3 in another (once, exactly).
 
+The mail round trip is `automation.checks.mail_trip`.
+
 `plan_checks(site)` lists every check as a `PlannedCheck` that runs alone (the pytest plugin makes
 one test item of each); `run_checks` runs the plan into one report, in the plan's order.
 
@@ -20,21 +22,16 @@ from __future__ import annotations
 
 import ipaddress
 import threading
-import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from automation.checks.hosts import HostRunner as Runner
+from automation.checks.mail_trip import MAIL_BUDGET, MailRoundTrip, check_no_open_relay, mail_pair, pair_label
 from automation.checks.result import CheckReport, CheckResult
 from automation.models.design import PcDesign, Site, VlanDesign
-from automation.secrets import mail_password
 
-MAIL_BUDGET = 20.0  # seconds for a submitted message to reach the mailbox
-POLL = 0.5
 # Probes at once: each is mostly a Python start on the host; a few more than the cores keep them
 # busy while others wait on the network (ping, the mail delivery).
 WORKERS = 8
@@ -63,7 +60,7 @@ class CheckContext:
     def mail(self) -> MailRoundTrip:
         with self._lock:
             if self._mail is None:
-                self._mail = MailRoundTrip(self)
+                self._mail = MailRoundTrip(self.site, self.run, self.mail_budget)
             return self._mail
 
 
@@ -206,141 +203,6 @@ def check_web(site: Site, run: Runner) -> list[CheckResult]:
 
 def _one_pc_per_vlan(site: Site) -> list[PcDesign]:
     return list(_first_of_vlan(site).values())
-
-
-def mail_pair(site: Site) -> tuple[PcDesign, PcDesign] | None:
-    """A sender and a recipient who sit in different departments (or at different PCs)."""
-    users = [pc for pc in site.pcs if pc.mail_user]
-    for a in users:
-        for b in users:
-            if a.name != b.name and (a.vlan != b.vlan or len({p.vlan for p in users}) == 1):
-                return a, b
-    return None
-
-
-def pair_label(sender: PcDesign, recipient: PcDesign) -> str:
-    """`Backend->Management`, or the PCs' names where the departments do not tell them apart."""
-    if sender.department and recipient.department and sender.department != recipient.department:
-        return f"{sender.department}->{recipient.department}"
-    return f"{sender.name}->{recipient.name}"
-
-
-class MailRoundTrip:
-    """One message sent with SMTP AUTH and read back over IMAP and POP3, step by step.
-
-    Each step runs the steps before it that have not run yet, so any one of them can be run (or
-    selected as a test item) alone; each step runs once and keeps its result.
-    """
-
-    def __init__(self, ctx: CheckContext) -> None:
-        site = ctx.site
-        assert site.mail is not None
-        pair = mail_pair(site)
-        assert pair is not None
-        self.ctx = ctx
-        self.sender, self.recipient = pair
-        assert self.sender.mail_user and self.recipient.mail_user
-        self.server = site.mail.hostname
-        self.subject = f"mastertech check {uuid.uuid4().hex[:12]}"
-        self._done: dict[str, CheckResult] = {}
-
-    def _login(self) -> dict[str, Any]:
-        assert self.recipient.mail_user
-        user = self.recipient.mail_user.split("@")[0]
-        return {"server": self.server, "user": user, "password": mail_password(user), "subject": self.subject}
-
-    def _once(self, step: str, do: Callable[[], CheckResult]) -> CheckResult:
-        if step not in self._done:
-            self._done[step] = do()
-        return self._done[step]
-
-    def submit(self) -> CheckResult:
-        return self._once("smtp", self._submit)
-
-    def _submit(self) -> CheckResult:
-        assert self.sender.mail_user and self.recipient.mail_user
-        user = self.sender.mail_user.split("@")[0]
-        sent = self.ctx.run(
-            self.sender.name,
-            "mail_send",
-            {
-                "server": self.server,
-                "user": user,
-                "password": mail_password(user),
-                "sender": self.sender.mail_user,
-                "to": self.recipient.mail_user,
-                "subject": self.subject,
-            },
-        )
-        return CheckResult(
-            "check_mail_smtp",
-            self.sender.name,
-            bool(sent.get("sent")),
-            f"{self.sender.mail_user} -> {self.recipient.mail_user} over SMTP AUTH (587)"
-            + (f": {sent['error']}" if "error" in sent else ""),
-        )
-
-    def imap(self) -> CheckResult:
-        self.submit()
-        return self._once("imap", self._imap)
-
-    def _imap(self) -> CheckResult:
-        deadline = time.monotonic() + self.ctx.mail_budget
-        imap: dict[str, Any] = {}
-        while time.monotonic() < deadline:
-            imap = self.ctx.run(self.recipient.name, "imap_count", self._login())
-            if imap.get("count") or imap.get("unreachable"):
-                break
-            time.sleep(POLL)
-        return CheckResult(
-            "check_mail_imap",
-            self.recipient.name,
-            imap.get("count") == 1,
-            f"IMAP: {imap.get('count', imap.get('error'))} message(s) with the subject",
-        )
-
-    def pop3(self) -> CheckResult:
-        self.imap()  # the message has arrived (or the budget is spent) before POP3 takes it
-        return self._once("pop3", self._pop3)
-
-    def _pop3(self) -> CheckResult:
-        pop = self.ctx.run(self.recipient.name, "pop3_take", {**self._login(), "delete": True})
-        return CheckResult(
-            "check_mail_pop3",
-            self.recipient.name,
-            pop.get("count") == 1,
-            f"POP3: {pop.get('count', pop.get('error'))} message(s), deleted",
-        )
-
-    def deleted(self) -> CheckResult:
-        self.pop3()
-        return self._once("deleted", self._deleted)
-
-    def _deleted(self) -> CheckResult:
-        after = self.ctx.run(self.recipient.name, "imap_count", self._login())
-        return CheckResult(
-            "check_mail_deleted",
-            self.recipient.name,
-            after.get("count") == 0,
-            f"after POP3 delete, IMAP sees {after.get('count', after.get('error'))}",
-        )
-
-
-def check_no_open_relay(site: Site, run: Runner) -> CheckResult:
-    assert site.mail is not None
-    pair = mail_pair(site)
-    assert pair is not None and pair[0].mail_user
-    relay = run(
-        pair[0].name,
-        "smtp_relay",
-        {"server": site.mail.hostname, "sender": pair[0].mail_user, "to": "someone@example.org"},
-    )
-    return CheckResult(
-        "check_no_open_relay",
-        site.mail.server,
-        500 <= int(relay.get("code", 0)) < 600,
-        f"relay to example.org: {relay.get('code')} {relay.get('text', relay.get('error'))}",
-    )
 
 
 def _on_pc(

@@ -12,7 +12,8 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 
-from automation.checks.e2e import CheckContext, PlannedCheck, mail_pair
+from automation.checks.e2e import CheckContext, PlannedCheck
+from automation.checks.mail_trip import mail_pair
 from automation.checks.result import CheckResult
 from automation.mail.client import FetchResult, MailSession, SendResult
 from automation.mail.server import MailServerControl

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from automation.checks.e2e import mail_pair
 from automation.checks.hosts import HostRunner
+from automation.checks.mail_trip import mail_pair
 from automation.errors import UsageError
 from automation.mail.capture import Capture, capture_on, scrub_pcap
 from automation.mail.client import FetchResult, MailSession, SendResult, find_user

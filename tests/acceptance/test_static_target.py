@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from conftest import MASTERTECH, ROOT, SiteLab, mastertech
 
-from automation.checks.e2e import mail_pair
+from automation.checks.mail_trip import mail_pair
 from automation.models.design import Site
 from automation.secrets import server_credentials
 
