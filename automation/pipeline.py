@@ -40,7 +40,7 @@ from automation.polling import poll
 from automation.providers import LabProvider, LabStatus, provider_for
 
 if TYPE_CHECKING:
-    from automation.ansible import PlaybookResult
+    from automation.ansible.runner import PlaybookResult
 
 T = TypeVar("T")
 
@@ -147,7 +147,7 @@ class ServersConfigured:
 
 
 def configure_servers(site: Site, provider: LabProvider) -> ServersConfigured:
-    from automation.ansible import run_playbook  # ansible-runner is slow to import: only when used
+    from automation.ansible.runner import run_playbook  # ansible-runner is slow to import: only when used
 
     return ServersConfigured(run_playbook(site, "site.yml", endpoints=provider.endpoints()))
 

@@ -88,7 +88,7 @@ def nornir_run(site: Site) -> Callable[[Endpoints], None]:
 
 
 def ansible_run(site: Site) -> Callable[[Endpoints], None]:
-    from automation.ansible import run_playbook
+    from automation.ansible.runner import run_playbook
 
     def run(endpoints: Endpoints) -> None:
         result = run_playbook(site, "network.yml", endpoints=endpoints)

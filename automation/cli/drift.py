@@ -28,7 +28,7 @@ def drift(
     eps = provider.endpoints()  # read once for the whole run
     report = site_drift(design, eps)
     if remediate and not report.ok:
-        from automation.ansible import run_playbook
+        from automation.ansible.runner import run_playbook
 
         deploy_site(design, eps, log_root=Path("out/logs"))
         if design.servers:

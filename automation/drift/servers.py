@@ -11,7 +11,7 @@ from automation.providers.base import Endpoint
 
 def server_drift(site: Site, endpoints: Mapping[str, Endpoint] | None) -> list[CheckResult]:
     """A server with changes to make has drifted; one that cannot be checked fails."""
-    from automation.ansible import run_playbook
+    from automation.ansible.runner import run_playbook
 
     result = run_playbook(site, "site.yml", endpoints=endpoints, check=True, diff=True)
     out = []

@@ -1,7 +1,7 @@
 """Mail, DNS and web on the real embedded lab, checked from the PCs where the users sit.
 
 The lab comes up with `mastertech up` (the session fixture in conftest.py: lab, deploy of the
-routers and switches, site.yml for the servers through automation/ansible.py, verify), and then
+routers and switches, site.yml for the servers through automation/ansible, verify), and then
 each check runs inside a PC's
 namespace with the resolver the PC got (DHCP on mastertech, static on lab06): the sender's PC
 submits mail with SMTP AUTH on 587 and reads the recipient's mailbox over IMAP and POP3.

@@ -2,7 +2,7 @@
 
 Per site: a private "switch" namespace with a bridge, one ServerNode per server and a client
 namespace (names start with mt-srvtest-), all on the server's subnet. site.yml runs through
-automation/ansible.py; the client then resolves names with the DNS server as its resolver, fetches
+automation/ansible; the client then resolves names with the DNS server as its resolver, fetches
 the web page, submits mail with SMTP AUTH on 587 and reads it over POP3 and IMAP. A second run of
 site.yml must change nothing, and check mode must report no drift. Everything is removed in the
 fixture's finalizer and that is verified: no namespace, no process, no mount left, host files
@@ -28,7 +28,8 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from automation.ansible import PLAYBOOKS_DIR, PlaybookResult, run_playbook, write_inventory
+from automation.ansible import PLAYBOOKS_DIR, write_inventory
+from automation.ansible.runner import PlaybookResult, run_playbook
 from automation.lab.servernode import ServerNode
 from automation.models import load_site
 from automation.models.design import Site

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.ansible import run_playbook
+from automation.ansible.runner import run_playbook
 from automation.models import load_site
 
 pytestmark = pytest.mark.lab

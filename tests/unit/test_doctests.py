@@ -18,7 +18,7 @@ MODULES = [
     "automation.checks.verify",
     "automation.errors",
     "automation.models.derive.dhcp",
-    "automation.ansible",
+    "automation.ansible.inventory",
     "automation.cli.output",
     "automation.polling",
     "automation.lab.acl",

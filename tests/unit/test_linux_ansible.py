@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from automation.ansible import PLAYBOOKS_DIR, _Collector, export_inventory, write_inventory
+from automation.ansible import PLAYBOOKS_DIR, export_inventory, write_inventory
+from automation.ansible.runner import _Collector
 from automation.models import load_site
 from automation.render.linux import server_context
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from automation.ansible import PLAYBOOKS_DIR, _runner_env, write_inventory
+from automation.ansible import PLAYBOOKS_DIR, write_inventory
+from automation.ansible.runner import _runner_env
 from automation.inventory import PROJECT_INVENTORY
 from automation.models import load_site
 from automation.render.linux import LINUX_TEMPLATES, render_server
