@@ -186,6 +186,15 @@ def enable_secret(generate: bool = True) -> str:
     return _from_vault(ENABLE_KEY, generate=generate, what="enable secret (MASTERTECH_ENABLE_SECRET)")[0]
 
 
+def api_password(env: str, vault_key: str, what: str) -> str:
+    """A lab controller's API password (GNS3, CML): `env`, else the vault's `vault_key`; never
+    generated (it is the user's own)."""
+    value = os.environ.get(env)
+    if value:
+        return _checked(value, env)
+    return _from_vault(vault_key, generate=False, what=f"{what} ({env})")[0]
+
+
 def server_credentials(generate: bool = True) -> Credentials:
     """The Linux servers' login (root by default), never the devices' password."""
     username = _checked_user(

@@ -24,7 +24,7 @@ from automation.models.targets import load_targets
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.cml.topology import SITE_TAG, build_topology, lab_title, topology_yaml
 from automation.providers.gns3.day0 import day0_configs
-from automation.secrets import _checked, _from_vault, device_credentials, enable_secret, server_credentials
+from automation.secrets import api_password, device_credentials, enable_secret, server_credentials
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,7 @@ def cml_settings() -> CmlSettings:
     url = os.environ.get("CML_URL")
     if not url:
         raise UsageError("no CML server: set CML_URL (https://cml.example.net), CML_USER and CML_PASSWORD")
-    password = os.environ.get("CML_PASSWORD")
-    if password:
-        password = _checked(password, "CML_PASSWORD")
-    else:
-        password = _from_vault("cml_password", generate=False, what="CML password (CML_PASSWORD)")[0]
+    password = api_password("CML_PASSWORD", "cml_password", "CML password")
     raw = os.environ.get("CML_VERIFY_TLS", "true")
     verify: bool | str = raw if raw.startswith("/") else raw.lower() not in ("0", "false", "no")
     return CmlSettings(url, os.environ.get("CML_USER") or "admin", password, verify)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from automation.errors import UsageError
-from automation.secrets import _checked, _from_vault
+from automation.secrets import api_password
 
 DEFAULT_URL = "http://127.0.0.1:3080"
 DEFAULT_USER = "admin"
@@ -31,9 +31,5 @@ def gns3_settings() -> Gns3Settings:
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"GNS3_URL={url!r} is not an http(s) URL; set it like {DEFAULT_URL}")
     user = os.environ.get("GNS3_USER") or DEFAULT_USER
-    password = os.environ.get("GNS3_PASSWORD")
-    if password:
-        password = _checked(password, "GNS3_PASSWORD")
-    else:
-        password = _from_vault(VAULT_KEY, generate=False, what="GNS3 password (GNS3_PASSWORD)")[0]
+    password = api_password("GNS3_PASSWORD", VAULT_KEY, "GNS3 password")
     return Gns3Settings(url, user, password)
