@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Literal
 
-from automation.emulator.interfaces import Kind, interface_name, physical_ports, sort_key
+from automation.emulator.interfaces import interface_name, sort_key
+from automation.platforms.cisco_ios import DEFAULT_VLAN, MODELS, Kind
 
 SwitchportMode = Literal["access", "trunk", "dynamic auto", "dynamic desirable"]
 
@@ -372,7 +373,7 @@ class RunningConfig:
             ip_routing=kind == "router",
             lines=_default_lines(kind),
         )
-        for name in physical_ports(kind):
+        for name in MODELS[kind].ports:
             if kind == "router":
                 # IOSv router ports boot unaddressed and administratively down.
                 cfg.interfaces[name] = Interface(
@@ -399,7 +400,7 @@ class RunningConfig:
 
     def vlan_ids(self) -> list[int]:
         """VLANs that exist on a switch: 1 plus the configured ones (1002-1005 are implicit)."""
-        return sorted({1, *self.vlans})
+        return sorted({DEFAULT_VLAN, *self.vlans})
 
     def snapshot(self) -> RunningConfig:
         """A deep copy, safe to hand to another component."""

@@ -12,42 +12,25 @@ import collections
 import contextlib
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import ConfigOnlyDataPlane, DataPlane
 from automation.emulator.errors import DataPlaneRejected
-from automation.emulator.flash import Flash
-from automation.emulator.interfaces import Kind
+from automation.emulator.flash import Flash, write_private
 from automation.emulator.login import LoginGuard, LoginPolicy
 from automation.emulator.render import render_body, render_running
 from automation.emulator.secret import verify_type9
-
-if TYPE_CHECKING:
-    from automation.emulator.session import Session
+from automation.emulator.session import Frame, Session
+from automation.emulator.shows.extra import syslog_line
+from automation.platforms.cisco_ios import Kind
 
 log = logging.getLogger(__name__)
 
 NVRAM_SIZE = 262144
 APPLY_DEBOUNCE = 0.3  # seconds of quiet before a change reaches the data plane
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Replace `path` atomically with a file that is 0600 from the moment it exists."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def ios_time(when: datetime) -> str:
@@ -168,8 +151,6 @@ class Device:
 
     async def boot(self) -> None:
         """Power on: factory config, then the startup-config (or the day-0 config the first time)."""
-        from automation.emulator.session import Frame, Session
-
         self.config = RunningConfig.factory(self.kind, self.spec.hostname)
         keys = self.spec.state_dir / "rsa-keys"
         with contextlib.suppress(FileNotFoundError, ValueError):
@@ -195,8 +176,6 @@ class Device:
 
     async def run_config(self, text: str, user: str) -> list[str]:
         """Run `text` as configuration lines (`copy FILE running-config`); the rejected lines."""
-        from automation.emulator.session import Frame, Session
-
         script = Session(self, user=user, privilege=15, echo=False)
         script.stack = [Frame("exec"), Frame("config")]
         script.feed(text.encode())
@@ -231,8 +210,6 @@ class Device:
 
         Nothing is sent to terminals: vty sessions get no unsolicited output.
         """
-        from automation.emulator.shows.extra import syslog_line
-
         self.log_buffer.append(syslog_line(datetime.now(UTC), message))
 
     def free_vty(self) -> int | None:

@@ -6,7 +6,9 @@ Holds what clients copy there (NAPALM's candidate, merge and rollback configs ov
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,20 @@ def split_path(text: str) -> tuple[str, str] | None:
     if name and not _NAME.fullmatch(name):
         return None
     return "flash0:", name
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` atomically with a file that is 0600 from the moment it exists."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 class Flash:
@@ -48,8 +64,6 @@ class Flash:
         return self._path(name).read_bytes()
 
     def write(self, name: str, data: bytes) -> None:
-        from automation.emulator.device import write_private
-
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_private(self._path(name), data)
 

@@ -15,17 +15,13 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING, Any
 
-from automation.emulator.interfaces import (
-    Kind,
-    is_interface_type_word,
-    looks_like_number,
-    parse_interface,
-)
+from automation.emulator.interfaces import is_interface_type_word, looks_like_number, parse_interface
+from automation.platforms.cisco_ios import Kind
 
 if TYPE_CHECKING:
-    from automation.emulator.session import Session
+    from automation.emulator.frames import Shell
 
-Handler = Callable[["Session", "Args"], Awaitable[None]]
+Handler = Callable[["Shell", "Args"], Awaitable[None]]
 
 _PATTERN_TOKEN = re.compile(r"\[|\]|\{|\}|\||<[^>]+>|[^\s\[\]{}|<>]+")
 _TOKEN = re.compile(r"\S+")
@@ -286,7 +282,7 @@ class ParseError:
 
 
 @dataclass
-class _State:
+class State:
     variant: Variant
     elem: int
     values: dict[str, Any] = field(default_factory=dict)
@@ -319,9 +315,9 @@ class Grammar(list[Variant]):
         return [*out, *self.first_args]
 
 
-def _walk(
+def walk(
     variants: Sequence[Variant], tokens: list[Token], line: str, kind: Kind
-) -> tuple[list[_State], int, int | None, dict[int, int]]:
+) -> tuple[list[State], int, int | None, dict[int, int]]:
     """Advance every variant over `tokens`: (states after the last token, furthest, ambiguous_at, order)."""
     n = len(tokens)
     if isinstance(variants, Grammar) and n:
@@ -330,8 +326,8 @@ def _walk(
     else:
         order = {id(v): i for i, v in enumerate(variants)}
         start = list(variants)
-    at: dict[int, list[_State]] = {0: [_State(v, 0) for v in start]}
-    final: list[_State] = []
+    at: dict[int, list[State]] = {0: [State(v, 0) for v in start]}
+    final: list[State] = []
     furthest = 0
     ambiguous_at: int | None = None
     for t in range(n + 1):
@@ -359,7 +355,7 @@ def _walk(
                 elem = s.variant.elems[s.elem]
                 if elem.keyword and elem.keyword.lower() == chosen:
                     at.setdefault(t + 1, []).append(
-                        _State(s.variant, s.elem + 1, s.values, [*s.keywords, elem.keyword])
+                        State(s.variant, s.elem + 1, s.values, [*s.keywords, elem.keyword])
                     )
             continue
         for s in states:
@@ -370,7 +366,7 @@ def _walk(
                 continue
             for used, value in elem.accept(tokens, t, kind, line):
                 at.setdefault(t + used, []).append(
-                    _State(s.variant, s.elem + 1, {**s.values, elem.name: value}, s.keywords)
+                    State(s.variant, s.elem + 1, {**s.values, elem.name: value}, s.keywords)
                 )
     return final, furthest, ambiguous_at, order
 
@@ -381,7 +377,7 @@ def match(variants: Sequence[Variant], line: str, kind: Kind) -> Matched | Parse
     n = len(tokens)
     if n == 0:
         return ParseError("incomplete")
-    final, furthest, ambiguous_at, order = _walk(variants, tokens, line, kind)
+    final, furthest, ambiguous_at, order = walk(variants, tokens, line, kind)
     complete = [(n, s) for s in final if s.elem == len(s.variant.elems)]
     if complete:
         _, best = min(complete, key=lambda c: order[id(c[1].variant)])
@@ -394,106 +390,3 @@ def match(variants: Sequence[Variant], line: str, kind: Kind) -> Matched | Parse
     if ambiguous_at is not None and ambiguous_at == furthest:
         return ParseError("ambiguous", tokens[furthest].start, furthest)
     return ParseError("invalid", tokens[furthest].start, furthest)
-
-
-# --- context help and completion -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HelpEntry:
-    """One line of `?` help: the word or placeholder shown and what it stands for."""
-
-    word: str
-    elem: Elem | None = None  # None for `<cr>` and `|`
-
-
-def _placeholder(elem: Elem) -> str:
-    if elem.type == "int":
-        return f"<{elem.low}-{elem.high}>"
-    if elem.type in ("ip", "mask"):
-        return "A.B.C.D"
-    if elem.type == "line":
-        return "LINE"
-    return "WORD"
-
-
-def _next_entries(states: Sequence[_State], kind: Kind) -> tuple[list[HelpEntry], bool]:
-    """What may follow: arguments first (declaration order), then keywords alphabetically."""
-    from automation.emulator.interfaces import TYPES
-
-    args: dict[str, HelpEntry] = {}
-    words: dict[str, HelpEntry] = {}
-    complete = False
-    for s in states:
-        if s.elem >= len(s.variant.elems):
-            complete = True
-            continue
-        elem = s.variant.elems[s.elem]
-        if elem.keyword:
-            words.setdefault(elem.keyword.lower(), HelpEntry(elem.keyword, elem))
-        elif elem.type == "iface":
-            for t in TYPES:
-                if kind in t.kinds:
-                    words.setdefault(t.name.lower(), HelpEntry(t.name, elem))
-        else:
-            text = _placeholder(elem)
-            args.setdefault(text, HelpEntry(text, elem))
-    return [*args.values(), *(words[k] for k in sorted(words))], complete
-
-
-@dataclass(frozen=True)
-class Help:
-    """The answer to `?` or Tab at the end of `text`.
-
-    kind: "list" (`show ?`: entries + `<cr>`), "words" (`sh?`: the keywords `sh` may start),
-    "invalid" (the text before it does not parse; `column` for the caret), "unknown" (no keyword
-    starts with the partial word).
-    """
-
-    kind: str
-    entries: list[HelpEntry] = field(default_factory=list)
-    complete: bool = False
-    column: int = 0
-    partial: str = ""
-
-
-def context_help(variants: Sequence[Variant], text: str, kind: Kind) -> Help:
-    """What IOS lists for `?` typed after `text` (or completes for Tab)."""
-    tokens = tokenize(text)
-    partial = "" if not text or text[-1].isspace() else tokens[-1].text
-    before = tokens[:-1] if partial else tokens
-    if tokens:
-        # Within free text (a LINE argument already begun), `?` is just a character.
-        done, _, _, _ = _walk(variants, tokens, text, kind)
-        if done and all(
-            s.elem > 0 and s.variant.elems[s.elem - 1].type == "line" and s.variant.elems[s.elem - 1].name
-            for s in done
-        ):
-            return Help("literal")
-    if before:
-        final, furthest, _, _ = _walk(variants, before, text, kind)
-        if not final:
-            return Help("invalid", column=before[min(furthest, len(before) - 1)].start)
-    else:
-        final = [_State(v, 0) for v in variants]
-    entries, complete = _next_entries(final, kind)
-    if not partial:
-        return Help("list", entries, complete)
-    low = partial.lower()
-    words = [
-        e
-        for e in entries
-        if e.elem is not None and e.elem.keyword is not None and e.word.lower().startswith(low)
-    ]
-    words += [
-        e for e in entries if e.elem is not None and e.elem.type == "iface" and e.word.lower().startswith(low)
-    ]
-    if words:
-        return Help("words", sorted(words, key=lambda e: e.word.lower()), partial=partial)
-    # A value being typed for an argument: show what the argument takes.
-    args = [e for e in entries if e.elem is not None and e.elem.keyword is None and e.elem.type != "iface"]
-    for e in args:
-        assert e.elem is not None
-        if e.elem.accept([Token(partial, 0)], 0, kind, partial):
-            return Help("list", [e], False, partial=partial)
-    return Help("unknown", partial=partial)

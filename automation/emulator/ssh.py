@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from automation.emulator.device import write_private
+from automation.emulator.flash import write_private
 from automation.emulator.scp import ScpSink
 from automation.emulator.session import Session
 

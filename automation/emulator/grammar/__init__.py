@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from automation.emulator.interfaces import Kind
 from automation.emulator.parser import Command, Grammar, Variant, compile_commands
+from automation.platforms.cisco_ios import Kind
 
 
 def _tables() -> dict[str, list[Command]]:

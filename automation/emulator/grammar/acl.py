@@ -11,8 +11,8 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 
 from automation.emulator.config import AccessList, AclEntry
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Reject, Session
 
 TCP_PORTS = {
     7: "echo", 9: "discard", 13: "daytime", 19: "chargen", 20: "ftp-data", 21: "ftp", 23: "telnet",
@@ -175,7 +175,7 @@ def parse_entry(words: list[str], first: int, extended: bool) -> str:
     return " ".join(parts)
 
 
-def _acl(s: Session, name: str, extended: bool, numbered: bool) -> AccessList:
+def _acl(s: Shell, name: str, extended: bool, numbered: bool) -> AccessList:
     acls = s.device.config.access_lists
     acl = acls.get(name)
     if acl is None:
@@ -194,7 +194,7 @@ def _add(acl: AccessList, action: str, text: str, seq: int | None = None) -> Non
     acl.entries.sort(key=lambda e: e.seq)
 
 
-async def numbered(s: Session, a: Args) -> None:
+async def numbered(s: Shell, a: Args) -> None:
     number: int = a["n"]
     cfg = s.device.config
     name = str(number)
@@ -215,7 +215,7 @@ async def numbered(s: Session, a: Args) -> None:
     cfg.access_lists[name] = acl
 
 
-async def named(s: Session, a: Args) -> None:
+async def named(s: Shell, a: Args) -> None:
     extended = a.has("extended")
     name = str(a["name"])
     cfg = s.device.config
@@ -234,7 +234,7 @@ async def named(s: Session, a: Args) -> None:
     s.enter("config-ext-nacl" if extended else "config-std-nacl", name)
 
 
-async def entry(s: Session, a: Args) -> None:
+async def entry(s: Shell, a: Args) -> None:
     acl = s.device.config.access_lists[s.frame.target]
     action = "permit" if a.has("permit") else "deny"
     first = 2 if "seq" in a else 1
@@ -251,12 +251,12 @@ async def entry(s: Session, a: Args) -> None:
     _add(acl, action, text, seq)
 
 
-async def remove_seq(s: Session, a: Args) -> None:
+async def remove_seq(s: Shell, a: Args) -> None:
     acl = s.device.config.access_lists[s.frame.target]
     acl.entries = [e for e in acl.entries if e.seq != a["seq"]]
 
 
-async def remark(s: Session, a: Args) -> None:
+async def remark(s: Shell, a: Args) -> None:
     acl = s.device.config.access_lists[s.frame.target]
     if a.negated:
         acl.entries = [e for e in acl.entries if not (e.action == "remark" and e.text == a.get("text"))]

@@ -15,11 +15,11 @@ from automation.emulator.config import (
     StaticRoute,
     User,
 )
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.interfaces import InterfaceName, interface_name
-from automation.emulator.modes import HOSTNAME_ERROR, valid_hostname
 from automation.emulator.parser import Args, Command
 from automation.emulator.secret import decode_type7, keep_or_hash
-from automation.emulator.session import Reject, Session
+from automation.platforms.cisco_ios import HOSTNAME_ERROR, valid_hostname
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def _mask_len(mask: IPv4Address, address: IPv4Address | None = None) -> int:
     return length
 
 
-def _ips(s: Session, text: str, first_index: int) -> list[IPv4Address]:
+def _ips(s: Shell, text: str, first_index: int) -> list[IPv4Address]:
     out: list[IPv4Address] = []
     for i, word in enumerate(text.split()):
         try:
@@ -49,14 +49,14 @@ def _decode7(text: str) -> str:
         raise Reject(message="Invalid encrypted password\n") from None  # IOS wording from memory
 
 
-def _iface(s: Session) -> Interface:
+def _iface(s: Shell) -> Interface:
     return s.device.config.interfaces[s.frame.target]
 
 
 # --- global config ---------------------------------------------------------------------------
 
 
-async def hostname(s: Session, a: Args) -> None:
+async def hostname(s: Shell, a: Args) -> None:
     if not a.negated and not valid_hostname(a["name"]):
         raise Reject(message=HOSTNAME_ERROR)
     s.device.config.hostname = (
@@ -64,15 +64,15 @@ async def hostname(s: Session, a: Args) -> None:
     )
 
 
-async def domain_name(s: Session, a: Args) -> None:
+async def domain_name(s: Shell, a: Args) -> None:
     s.device.config.domain_name = None if a.negated else a["name"]
 
 
-async def domain_lookup(s: Session, a: Args) -> None:
+async def domain_lookup(s: Shell, a: Args) -> None:
     s.device.config.domain_lookup = not a.negated
 
 
-async def name_server(s: Session, a: Args) -> None:
+async def name_server(s: Shell, a: Args) -> None:
     cfg = s.device.config
     servers = _ips(s, a["servers"], 2) if "servers" in a else []
     if a.negated:
@@ -83,7 +83,7 @@ async def name_server(s: Session, a: Args) -> None:
             cfg.name_servers.append(ns)
 
 
-async def username(s: Session, a: Args) -> None:
+async def username(s: Shell, a: Args) -> None:
     cfg = s.device.config
     name = a["name"]
     if a.negated:
@@ -105,7 +105,7 @@ async def username(s: Session, a: Args) -> None:
     cfg.users[name] = user
 
 
-async def enable_secret(s: Session, a: Args) -> None:
+async def enable_secret(s: Shell, a: Args) -> None:
     cfg = s.device.config
     if a.negated:
         cfg.enable_secret_hash = None
@@ -119,7 +119,7 @@ async def enable_secret(s: Session, a: Args) -> None:
         raise Reject("invalid", 2)
 
 
-async def enable_password(s: Session, a: Args) -> None:
+async def enable_password(s: Shell, a: Args) -> None:
     cfg = s.device.config
     if a.negated:
         cfg.enable_password = None
@@ -127,11 +127,11 @@ async def enable_password(s: Session, a: Args) -> None:
     cfg.enable_password = _decode7(a["pw"]) if a.get("type", 0) == 7 else a["pw"]
 
 
-async def password_encryption(s: Session, a: Args) -> None:
+async def password_encryption(s: Shell, a: Args) -> None:
     s.device.config.password_encryption = not a.negated
 
 
-async def crypto_key(s: Session, a: Args) -> None:
+async def crypto_key(s: Shell, a: Args) -> None:
     cfg = s.device.config
     if not cfg.domain_name:
         s.out("% Please define a domain-name first.\n")
@@ -170,15 +170,15 @@ async def crypto_key(s: Session, a: Args) -> None:
     s.device.store_keys(bits)
 
 
-async def ssh_version(s: Session, a: Args) -> None:
+async def ssh_version(s: Shell, a: Args) -> None:
     s.device.config.ssh_version = None if a.negated else a["v"]
 
 
-async def file_prompt(s: Session, a: Args) -> None:
+async def file_prompt(s: Shell, a: Args) -> None:
     s.device.config.file_prompt_quiet = not a.negated
 
 
-async def banner_text(s: Session, text: str) -> str | None:
+async def banner_text(s: Shell, text: str) -> str | None:
     """The body of `banner X <delim>...<delim>`, reading further lines until the delimiter."""
     delim = "^C" if text.startswith("^C") else text[0]
     rest = text[len(delim) :]
@@ -198,7 +198,7 @@ async def banner_text(s: Session, text: str) -> str | None:
     return ("\n" + body) if not rest else body
 
 
-async def banner_motd(s: Session, a: Args) -> None:
+async def banner_motd(s: Shell, a: Args) -> None:
     cfg = s.device.config
     if a.negated:
         cfg.banner_motd = None
@@ -208,7 +208,7 @@ async def banner_motd(s: Session, a: Args) -> None:
         cfg.banner_motd = text
 
 
-async def interface(s: Session, a: Args) -> None:
+async def interface(s: Shell, a: Args) -> None:
     name: InterfaceName = a["if"]
     cfg = s.device.config
     if a.defaulted:
@@ -253,7 +253,7 @@ def parse_range(text: str, kind: str) -> list[str] | None:
     return names
 
 
-async def interface_range(s: Session, a: Args) -> None:
+async def interface_range(s: Shell, a: Args) -> None:
     cfg = s.device.config
     names = parse_range(a["list"], s.device.kind)
     if not names:
@@ -266,11 +266,11 @@ async def interface_range(s: Session, a: Args) -> None:
     s.enter("config-if-range", names)
 
 
-async def ip_routing(s: Session, a: Args) -> None:
+async def ip_routing(s: Shell, a: Args) -> None:
     s.device.config.ip_routing = not a.negated
 
 
-async def ip_route(s: Session, a: Args) -> None:
+async def ip_route(s: Shell, a: Args) -> None:
     cfg = s.device.config
     prefix: IPv4Address = a["prefix"]
     mask: IPv4Address = a["mask"]
@@ -297,11 +297,11 @@ async def ip_route(s: Session, a: Args) -> None:
         cfg.static_routes.sort(key=lambda r: (int(r.prefix.network_address), r.prefix.prefixlen))
 
 
-async def default_gateway(s: Session, a: Args) -> None:
+async def default_gateway(s: Shell, a: Args) -> None:
     s.device.config.default_gateway = None if a.negated else a["gw"]
 
 
-async def router_ospf(s: Session, a: Args) -> None:
+async def router_ospf(s: Shell, a: Args) -> None:
     cfg = s.device.config
     pid = a["pid"]
     if a.negated:
@@ -311,7 +311,7 @@ async def router_ospf(s: Session, a: Args) -> None:
     s.enter("config-router", pid)
 
 
-async def dhcp_excluded(s: Session, a: Args) -> None:
+async def dhcp_excluded(s: Shell, a: Args) -> None:
     cfg = s.device.config
     rng = ExcludedRange(a["low"], a.get("high"))
     if rng.high is not None and rng.high < rng.low:
@@ -326,7 +326,7 @@ async def dhcp_excluded(s: Session, a: Args) -> None:
         cfg.dhcp_excluded.sort(key=lambda r: int(r.low))
 
 
-async def dhcp_pool(s: Session, a: Args) -> None:
+async def dhcp_pool(s: Shell, a: Args) -> None:
     cfg = s.device.config
     name = a["name"]
     if a.negated:
@@ -336,7 +336,7 @@ async def dhcp_pool(s: Session, a: Args) -> None:
     s.enter("dhcp-config", name)
 
 
-async def line(s: Session, a: Args) -> None:
+async def line(s: Shell, a: Args) -> None:
     from automation.emulator.config import Line
 
     cfg = s.device.config
@@ -352,22 +352,22 @@ async def line(s: Session, a: Args) -> None:
     s.enter("config-line", key)
 
 
-async def noop(s: Session, a: Args) -> None:
+async def noop(s: Shell, a: Args) -> None:
     """Lines IOS prints in every config and accepts back unchanged (`version 15.9`, `ip cef`)."""
 
 
-async def end(s: Session, a: Args) -> None:
+async def end(s: Shell, a: Args) -> None:
     s.leave_config()
 
 
-async def exit_mode(s: Session, a: Args) -> None:
+async def exit_mode(s: Shell, a: Args) -> None:
     if s.mode.name == "config":
         s.leave_config()
     else:
         s.stack.pop()
 
 
-async def do(s: Session, a: Args) -> None:
+async def do(s: Shell, a: Args) -> None:
     text: str = a["cmd"]
     offset = a.line.index(text)
     await s.exec_line(text, "exec" if s.privilege >= 15 else "user", offset)
@@ -376,7 +376,7 @@ async def do(s: Session, a: Args) -> None:
 # --- interface -------------------------------------------------------------------------------
 
 
-async def description(s: Session, a: Args) -> None:
+async def description(s: Shell, a: Args) -> None:
     text = None if a.negated else str(a["text"])
     if text is not None and len(text) > 240:
         # IOS takes at most 240 characters and refuses the line with a caret at the 241st.
@@ -387,7 +387,7 @@ async def description(s: Session, a: Args) -> None:
     _iface(s).description = text
 
 
-async def ip_address(s: Session, a: Args) -> None:
+async def ip_address(s: Shell, a: Args) -> None:
     iface = _iface(s)
     if iface.switchport is not None:
         raise Reject("invalid", 1)
@@ -423,7 +423,7 @@ async def ip_address(s: Session, a: Args) -> None:
         iface.address = value
 
 
-async def helper(s: Session, a: Args) -> None:
+async def helper(s: Shell, a: Args) -> None:
     iface = _iface(s)
     addr: IPv4Address = a["addr"]
     if a.negated:
@@ -432,49 +432,49 @@ async def helper(s: Session, a: Args) -> None:
         iface.helper_addresses.append(addr)
 
 
-async def ospf_cost(s: Session, a: Args) -> None:
+async def ospf_cost(s: Shell, a: Args) -> None:
     _iface(s).ospf_cost = None if a.negated else a["n"]
 
 
-async def ospf_hello(s: Session, a: Args) -> None:
+async def ospf_hello(s: Shell, a: Args) -> None:
     _iface(s).ospf_hello = None if a.negated else a["n"]
 
 
-async def ospf_dead(s: Session, a: Args) -> None:
+async def ospf_dead(s: Shell, a: Args) -> None:
     _iface(s).ospf_dead = None if a.negated else a["n"]
 
 
-async def shutdown(s: Session, a: Args) -> None:
+async def shutdown(s: Shell, a: Args) -> None:
     _iface(s).shutdown = not a.negated
 
 
-def _physical(s: Session) -> Interface:
+def _physical(s: Shell) -> Interface:
     iface = _iface(s)
     if not iface.is_physical:
         raise Reject("invalid", 0)
     return iface
 
 
-async def duplex(s: Session, a: Args) -> None:
+async def duplex(s: Shell, a: Args) -> None:
     iface = _physical(s)
     iface.duplex = "auto" if a.negated else a.keywords[-1]
     if s.device.kind == "switch" and iface.duplex == "auto":
         iface.duplex = None
 
 
-async def speed(s: Session, a: Args) -> None:
+async def speed(s: Shell, a: Args) -> None:
     iface = _physical(s)
     iface.speed = "auto" if a.negated else a.keywords[-1]
     if s.device.kind == "switch" and iface.speed == "auto":
         iface.speed = None
 
 
-async def media_type(s: Session, a: Args) -> None:
+async def media_type(s: Shell, a: Args) -> None:
     iface = _physical(s)
     iface.media_type = (None if s.device.kind == "switch" else "rj45") if a.negated else a.keywords[-1]
 
 
-async def negotiation(s: Session, a: Args) -> None:
+async def negotiation(s: Shell, a: Args) -> None:
     iface = _physical(s)
     iface.negotiation_auto = not a.negated
 
@@ -482,11 +482,11 @@ async def negotiation(s: Session, a: Args) -> None:
 # --- dhcp-config -----------------------------------------------------------------------------
 
 
-def _pool(s: Session) -> DhcpPool:
+def _pool(s: Shell) -> DhcpPool:
     return s.device.config.dhcp_pools[s.frame.target]
 
 
-async def pool_network(s: Session, a: Args) -> None:
+async def pool_network(s: Shell, a: Args) -> None:
     pool = _pool(s)
     if a.negated:
         pool.network = None
@@ -499,19 +499,19 @@ async def pool_network(s: Session, a: Args) -> None:
     pool.network = net
 
 
-async def default_router(s: Session, a: Args) -> None:
+async def default_router(s: Shell, a: Args) -> None:
     _pool(s).default_routers = [] if a.negated else _ips(s, a["addrs"], 1)
 
 
-async def dns_server(s: Session, a: Args) -> None:
+async def dns_server(s: Shell, a: Args) -> None:
     _pool(s).dns_servers = [] if a.negated else _ips(s, a["addrs"], 1)
 
 
-async def pool_domain(s: Session, a: Args) -> None:
+async def pool_domain(s: Shell, a: Args) -> None:
     _pool(s).domain_name = None if a.negated else a["name"]
 
 
-async def lease(s: Session, a: Args) -> None:
+async def lease(s: Shell, a: Args) -> None:
     pool = _pool(s)
     if a.negated:
         pool.lease = None
@@ -524,15 +524,15 @@ async def lease(s: Session, a: Args) -> None:
 # --- config-router ---------------------------------------------------------------------------
 
 
-def _ospf(s: Session) -> OspfProcess:
+def _ospf(s: Shell) -> OspfProcess:
     return s.device.config.ospf[s.frame.target]
 
 
-async def router_id(s: Session, a: Args) -> None:
+async def router_id(s: Shell, a: Args) -> None:
     _ospf(s).router_id = None if a.negated else a["rid"]
 
 
-async def ospf_network(s: Session, a: Args) -> None:
+async def ospf_network(s: Shell, a: Args) -> None:
     proc = _ospf(s)
     area = a["area"]
     if not (area.isdigit() or _is_dotted(area)):
@@ -552,7 +552,7 @@ def _is_dotted(text: str) -> bool:
     return True
 
 
-async def passive(s: Session, a: Args) -> None:
+async def passive(s: Shell, a: Args) -> None:
     proc = _ospf(s)
     if a.has("default"):
         proc.passive_default = not a.negated
@@ -575,7 +575,7 @@ async def passive(s: Session, a: Args) -> None:
 # --- config-line -----------------------------------------------------------------------------
 
 
-async def line_login(s: Session, a: Args) -> None:
+async def line_login(s: Shell, a: Args) -> None:
     ln = s.device.config.lines[s.frame.target]
     if a.negated:
         ln.login = "none"
@@ -583,7 +583,7 @@ async def line_login(s: Session, a: Args) -> None:
         ln.login = "local" if a.has("local") else "login"
 
 
-async def transport_input(s: Session, a: Args) -> None:
+async def transport_input(s: Shell, a: Args) -> None:
     ln = s.device.config.lines[s.frame.target]
     if a.negated:
         ln.transport_input = ["none"] if ln.name.startswith("vty") and s.device.kind == "router" else None
@@ -592,14 +592,14 @@ async def transport_input(s: Session, a: Args) -> None:
     ln.transport_input = protocols
 
 
-async def exec_timeout(s: Session, a: Args) -> None:
+async def exec_timeout(s: Shell, a: Args) -> None:
     ln = s.device.config.lines[s.frame.target]
     ln.exec_timeout = None if a.negated else (a["m"], a.get("sec", 0))
     if ln.exec_timeout == (10, 0):
         ln.exec_timeout = None
 
 
-async def line_password(s: Session, a: Args) -> None:
+async def line_password(s: Shell, a: Args) -> None:
     ln = s.device.config.lines[s.frame.target]
     ln.password = None if a.negated else (_decode7(a["pw"]) if a.get("type") == 7 else a["pw"])
 

@@ -9,11 +9,12 @@ from ipaddress import IPv4Address, IPv4Network
 
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import InterfaceState, interface_mac
+from automation.emulator.frames import Frame, Reject, SessionClosed, Shell
 from automation.emulator.grammar import files
+from automation.emulator.grammar.files import copy_run_start, save
 from automation.emulator.interfaces import InterfaceName, parse_interface
 from automation.emulator.parser import Args, Command
 from automation.emulator.render import render_body, render_interface_config
-from automation.emulator.session import Frame, Reject, Session, SessionClosed
 from automation.emulator.shows import (
     dhcp,
     extra,
@@ -33,7 +34,7 @@ SWITCH = frozenset({"switch"})
 # --- navigation ------------------------------------------------------------------------------
 
 
-async def enable(s: Session, a: Args) -> None:
+async def enable(s: Shell, a: Args) -> None:
     if s.privilege >= 15:
         s.stack = [Frame("exec")]
         return
@@ -51,16 +52,16 @@ async def enable(s: Session, a: Args) -> None:
     s.out("% Bad secrets\n\n")
 
 
-async def disable(s: Session, a: Args) -> None:
+async def disable(s: Shell, a: Args) -> None:
     s.privilege = 1
     s.stack = [Frame("user")]
 
 
-async def logout(s: Session, a: Args) -> None:
+async def logout(s: Shell, a: Args) -> None:
     s.close()
 
 
-async def configure(s: Session, a: Args) -> None:
+async def configure(s: Shell, a: Args) -> None:
     if not a.has("terminal"):
         answer = await s.ask("Configuring from terminal, memory, or network [terminal]? ")
         if answer is None:
@@ -73,62 +74,45 @@ async def configure(s: Session, a: Args) -> None:
     s.stack.append(Frame("config"))
 
 
-async def terminal_length(s: Session, a: Args) -> None:
+async def terminal_length(s: Shell, a: Args) -> None:
     s.term_length = 24 if a.has("no") else a["n"]
 
 
-async def show_history(s: Session, a: Args) -> None:
+async def show_history(s: Shell, a: Args) -> None:
     s.out("".join(f"  {line}\n" for line in s.history[False]))
 
 
-async def show_terminal(s: Session, a: Args) -> None:
+async def show_terminal(s: Shell, a: Args) -> None:
     s.out(system.terminal(s))
 
 
-async def terminal_width(s: Session, a: Args) -> None:
+async def terminal_width(s: Shell, a: Args) -> None:
     s.term_width = 80 if a.has("no") else a["n"]
 
 
-async def terminal_noop(s: Session, a: Args) -> None:
+async def terminal_noop(s: Shell, a: Args) -> None:
     """`terminal monitor` / `terminal no monitor`: logging to vty stays off (no async output)."""
 
 
 # --- save, reload ----------------------------------------------------------------------------
 
 
-def _save(s: Session) -> None:
-    s.out("Building configuration...\n")
-    s.device.save(s.user)
-    s.out("[OK]\n")
+async def write_memory(s: Shell, a: Args) -> None:
+    save(s)
 
 
-async def write_memory(s: Session, a: Args) -> None:
-    _save(s)
-
-
-async def write_terminal(s: Session, a: Args) -> None:
+async def write_terminal(s: Shell, a: Args) -> None:
     s.out(s.device.running_text().split("\n", 3)[3])
 
 
-async def copy_run_start(s: Session, a: Args) -> None:
-    if not s.device.config.file_prompt_quiet:
-        answer = await s.ask("Destination filename [startup-config]? ")
-        if answer is None:
-            return
-        if answer.strip() not in ("", "startup-config"):
-            s.out(f"%Error opening flash0:{answer.strip()} (Permission denied)\n")
-            return
-    _save(s)
-
-
-def unsaved(s: Session) -> bool:
+def unsaved(s: Shell) -> bool:
     startup = s.device.startup_text() or ""
     saved = [ln for ln in startup.splitlines() if not ln.startswith("! ") and ln != "!"]
     current = [ln for ln in render_body(s.device.config) if ln != "!"]
     return saved != current
 
 
-async def reload(s: Session, a: Args) -> None:
+async def reload(s: Shell, a: Args) -> None:
     if unsaved(s):
         answer = await s.ask("\nSystem configuration has been modified. Save? [yes/no]: ")
         if answer is None:
@@ -136,7 +120,7 @@ async def reload(s: Session, a: Args) -> None:
         word = answer.strip().lower()
         if word and "yes".startswith(word):
             s.out("\n")
-            _save(s)
+            save(s)
         elif not (word and "no".startswith(word)):
             s.out("% Please answer 'yes' or 'no'.\n")
             return
@@ -151,11 +135,11 @@ async def reload(s: Session, a: Args) -> None:
 # --- show ------------------------------------------------------------------------------------
 
 
-async def _states(s: Session) -> dict[str, InterfaceState]:
+async def _states(s: Shell) -> dict[str, InterfaceState]:
     return {st.name: st for st in await s.device.dataplane.interfaces()}
 
 
-def _iface_arg(s: Session, a: Args) -> str | None:
+def _iface_arg(s: Shell, a: Args) -> str | None:
     name: InterfaceName | None = a.get("if")
     if name is None:
         return None
@@ -164,12 +148,12 @@ def _iface_arg(s: Session, a: Args) -> str | None:
     return name.name
 
 
-async def show_version(s: Session, a: Args) -> None:
+async def show_version(s: Shell, a: Args) -> None:
     d = s.device
     s.out(version.show_version(d.kind, d.config.hostname, d.boot_time, datetime.now(UTC), d.serial))
 
 
-async def show_running(s: Session, a: Args) -> None:
+async def show_running(s: Shell, a: Args) -> None:
     name = _iface_arg(s, a)
     if name is not None:
         s.out(render_interface_config(s.device.config, name))
@@ -177,19 +161,19 @@ async def show_running(s: Session, a: Args) -> None:
         s.out(s.device.running_text())
 
 
-async def show_startup(s: Session, a: Args) -> None:
+async def show_startup(s: Shell, a: Args) -> None:
     s.out(system.startup(s.device.startup_text()))
 
 
-async def show_ip_int_brief(s: Session, a: Args) -> None:
+async def show_ip_int_brief(s: Shell, a: Args) -> None:
     s.out(interfaces.ip_interface_brief(s.device.config, await _states(s)))
 
 
-async def show_ip_int(s: Session, a: Args) -> None:
+async def show_ip_int(s: Shell, a: Args) -> None:
     s.out(interfaces.ip_interface(s.device.config, await _states(s), _iface_arg(s, a)))
 
 
-async def show_interfaces(s: Session, a: Args) -> None:
+async def show_interfaces(s: Shell, a: Args) -> None:
     cfg: RunningConfig = s.device.config
     name = _iface_arg(s, a)
     if a.has("switchport"):
@@ -204,18 +188,18 @@ async def show_interfaces(s: Session, a: Args) -> None:
         s.out(interfaces.interfaces(cfg, await _states(s), name))
 
 
-async def show_vlan(s: Session, a: Args) -> None:
+async def show_vlan(s: Shell, a: Args) -> None:
     s.out(vlan.show_vlan_brief(s.device.config) if a.has("brief") else vlan.show_vlan(s.device.config))
 
 
-async def show_spanning_tree(s: Session, a: Args) -> None:
+async def show_spanning_tree(s: Shell, a: Args) -> None:
     cfg = s.device.config
     states = await _states(s)
     up = {n for n, st in states.items() if st.link_up and not cfg.interfaces[n].shutdown}
     s.out(vlan.show_spanning_tree(cfg, interface_mac(cfg.hostname, "bridge"), up))
 
 
-async def show_ip_route(s: Session, a: Args) -> None:
+async def show_ip_route(s: Shell, a: Args) -> None:
     routes = await s.device.dataplane.routes()
     dest: IPv4Address | None = a.get("dest")
     if dest is None:
@@ -244,72 +228,72 @@ async def show_ip_route(s: Session, a: Args) -> None:
     s.out(routing.routing_entry(routes, prefix, min(cfg.ospf, default=None), origins))
 
 
-async def show_ospf_neighbor(s: Session, a: Args) -> None:
+async def show_ospf_neighbor(s: Shell, a: Args) -> None:
     s.out(routing.show_ip_ospf_neighbor(await s.device.dataplane.ospf_neighbors()))
 
 
-async def show_dhcp_binding(s: Session, a: Args) -> None:
+async def show_dhcp_binding(s: Shell, a: Args) -> None:
     s.out(dhcp.show_binding(await s.device.dataplane.dhcp_bindings()))
 
 
-async def show_dhcp_pool(s: Session, a: Args) -> None:
+async def show_dhcp_pool(s: Shell, a: Args) -> None:
     s.out(dhcp.show_pool(s.device.config, await s.device.dataplane.dhcp_bindings()))
 
 
-async def show_arp(s: Session, a: Args) -> None:
+async def show_arp(s: Shell, a: Args) -> None:
     s.out(tables.show_arp(await s.device.dataplane.arp_table()))
 
 
-async def show_mac(s: Session, a: Args) -> None:
+async def show_mac(s: Shell, a: Args) -> None:
     s.out(tables.show_mac_table(await s.device.dataplane.mac_table()))
 
 
-async def show_cdp(s: Session, a: Args) -> None:
+async def show_cdp(s: Shell, a: Args) -> None:
     s.out(system.cdp_global())
 
 
-async def show_cdp_neighbors(s: Session, a: Args) -> None:
+async def show_cdp_neighbors(s: Shell, a: Args) -> None:
     found = await s.device.dataplane.cdp_neighbors()
     s.out(neighbors.show_cdp_detail(found) if a.has("detail") else neighbors.show_cdp_neighbors(found))
 
 
-async def show_lldp(s: Session, a: Args) -> None:
+async def show_lldp(s: Shell, a: Args) -> None:
     s.out("% LLDP is not enabled\n")
 
 
-async def show_clock(s: Session, a: Args) -> None:
+async def show_clock(s: Shell, a: Args) -> None:
     s.out(system.clock(datetime.now(UTC)))
 
 
-async def show_privilege(s: Session, a: Args) -> None:
+async def show_privilege(s: Shell, a: Args) -> None:
     s.out(system.privilege(s.privilege))
 
 
-async def show_hosts(s: Session, a: Args) -> None:
+async def show_hosts(s: Shell, a: Args) -> None:
     s.out(system.hosts(s.device.config))
 
 
-async def show_inventory(s: Session, a: Args) -> None:
+async def show_inventory(s: Shell, a: Args) -> None:
     s.out(system.inventory(s.device.kind, s.device.serial))
 
 
-async def show_archive(s: Session, a: Args) -> None:
+async def show_archive(s: Shell, a: Args) -> None:
     s.out(system.archive())
 
 
-async def show_memory(s: Session, a: Args) -> None:
+async def show_memory(s: Shell, a: Args) -> None:
     s.out(system.memory_statistics())
 
 
-async def show_cpu(s: Session, a: Args) -> None:
+async def show_cpu(s: Shell, a: Args) -> None:
     s.out(system.processes_cpu())
 
 
-async def show_nothing(s: Session, a: Args) -> None:
+async def show_nothing(s: Shell, a: Args) -> None:
     """Outputs that are empty on these devices (`show ipv6 interface` with IPv6 off)."""
 
 
-async def show_users(s: Session, a: Args) -> None:
+async def show_users(s: Shell, a: Args) -> None:
     s.out("    Line       User       Host(s)              Idle       Location\n")
     others = sorted((x for x in s.device.sessions if x.vty is not None), key=lambda x: x.vty or 0)
     for other in others:
@@ -320,18 +304,18 @@ async def show_users(s: Session, a: Args) -> None:
     s.out("\n  Interface    User               Mode         Idle     Peer Address\n\n")
 
 
-async def show_access_lists(s: Session, a: Args) -> None:
+async def show_access_lists(s: Shell, a: Args) -> None:
     from automation.emulator.grammar.acl import show_access_lists as render
 
     name = a.get("name")
     s.out(render(s.device.config.access_lists, None if name is None else str(name)))
 
 
-async def show_logging(s: Session, a: Args) -> None:
+async def show_logging(s: Shell, a: Args) -> None:
     s.out(extra.show_logging(s.device.config, list(s.device.log_buffer)))
 
 
-async def show_snmp(s: Session, a: Args) -> None:
+async def show_snmp(s: Shell, a: Args) -> None:
     snmp = s.device.config.snmp
     if not snmp.enabled:
         s.out("%SNMP agent not enabled\n")
@@ -349,15 +333,15 @@ async def show_snmp(s: Session, a: Args) -> None:
         s.out("0 SNMP packets input\n0 SNMP packets output\n")
 
 
-async def show_lldp_interface(s: Session, a: Args) -> None:
+async def show_lldp_interface(s: Shell, a: Args) -> None:
     s.out(extra.show_lldp_interface(s.device.config))
 
 
-async def show_lacp_sys_id(s: Session, a: Args) -> None:
+async def show_lacp_sys_id(s: Shell, a: Args) -> None:
     s.out(extra.show_lacp_sys_id(interface_mac(s.device.config.hostname, "bridge")))
 
 
-async def show_etherchannel(s: Session, a: Args) -> None:
+async def show_etherchannel(s: Shell, a: Args) -> None:
     from automation.emulator.grammar.l2 import etherchannel_summary
 
     cfg = s.device.config
@@ -366,7 +350,7 @@ async def show_etherchannel(s: Session, a: Args) -> None:
     s.out(etherchannel_summary(cfg, up))
 
 
-async def show_ip_ospf(s: Session, a: Args) -> None:
+async def show_ip_ospf(s: Shell, a: Args) -> None:
     cfg = s.device.config
     neighbors = await s.device.dataplane.ospf_neighbors()
     if a.has("brief"):
@@ -377,11 +361,11 @@ async def show_ip_ospf(s: Session, a: Args) -> None:
         s.out(extra.show_ip_ospf(cfg, neighbors))
 
 
-async def show_ip_protocols(s: Session, a: Args) -> None:
+async def show_ip_protocols(s: Shell, a: Args) -> None:
     s.out(extra.show_ip_protocols(s.device.config, await s.device.dataplane.ospf_neighbors()))
 
 
-async def show_ip_ssh(s: Session, a: Args) -> None:
+async def show_ip_ssh(s: Shell, a: Args) -> None:
     s.out(extra.show_ip_ssh(s.device.config))
 
 
@@ -392,7 +376,7 @@ ROUTE_FILTERS: dict[str, tuple[str, ...]] = {
 }
 
 
-async def show_route_filtered(s: Session, a: Args) -> None:
+async def show_route_filtered(s: Shell, a: Args) -> None:
     routes = await s.device.dataplane.routes()
     if a.has("summary"):
         s.out(extra.route_summary(routes))
@@ -404,7 +388,7 @@ async def show_route_filtered(s: Session, a: Args) -> None:
     s.out(routing.show_ip_route(routes, lambda r: r.protocol in ROUTE_FILTERS[which]))
 
 
-async def show_vlan_id(s: Session, a: Args) -> None:
+async def show_vlan_id(s: Shell, a: Args) -> None:
     cfg = s.device.config
     vid = a["vid"]
     if vid not in cfg.vlan_ids():
@@ -413,7 +397,7 @@ async def show_vlan_id(s: Session, a: Args) -> None:
     s.out(vlan.show_vlan(cfg, only=vid))
 
 
-async def show_vlan_all_ports(s: Session, a: Args) -> None:
+async def show_vlan_all_ports(s: Shell, a: Args) -> None:
     s.out(vlan.show_vlan(s.device.config, all_ports=True))
 
 
@@ -430,7 +414,7 @@ class PingOptions:
     source: IPv4Address | None = None
 
 
-def _options(s: Session, a: Args, first_index: int) -> PingOptions:
+def _options(s: Shell, a: Args, first_index: int) -> PingOptions:
     words = (a.get("opts") or "").split()
     opts = PingOptions()
     i = 0
@@ -463,14 +447,14 @@ def _options(s: Session, a: Args, first_index: int) -> PingOptions:
     return opts
 
 
-async def ping_(s: Session, a: Args) -> None:
+async def ping_(s: Shell, a: Args) -> None:
     opts = _options(s, a, 2)
     repeat = max(1, min(opts.repeat, 2147483647))
     result = await s.device.dataplane.ping(a["dest"], opts.source, repeat, opts.size, opts.timeout)
     s.out(ping.show_ping(result))
 
 
-async def traceroute_(s: Session, a: Args) -> None:
+async def traceroute_(s: Shell, a: Args) -> None:
     hops = await s.device.dataplane.traceroute(a["dest"])
     s.out(ping.show_traceroute(a["dest"], hops))
 

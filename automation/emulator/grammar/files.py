@@ -9,13 +9,14 @@ import difflib
 import time
 
 from automation.emulator.flash import TOTAL_BYTES, split_path
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.parser import Args, Command
 from automation.emulator.render import render_body
-from automation.emulator.session import Reject, Session
 from automation.emulator.shows import system
+from automation.platforms.cisco_ios import SAVE_OK
 
 
-def _file(s: Session, text: str, index: int) -> str:
+def _file(s: Shell, text: str, index: int) -> str:
     """The flash file name in `text`; Reject when `text` is not a flash path with a name."""
     parsed = split_path(text)
     if parsed is None or not parsed[1]:
@@ -23,11 +24,11 @@ def _file(s: Session, text: str, index: int) -> str:
     return parsed[1]
 
 
-def _not_found(s: Session, name: str, verb: str = "opening") -> None:
+def _not_found(s: Shell, name: str, verb: str = "opening") -> None:
     s.out(f"%Error {verb} flash0:/{name} (No such file or directory)\n")
 
 
-def _existing(s: Session, text: str, index: int) -> str | None:
+def _existing(s: Shell, text: str, index: int) -> str | None:
     """The name of an existing flash file; None (and IOS's error printed) when there is none."""
     name = _file(s, text, index)
     if not s.device.flash.exists(name):
@@ -36,11 +37,11 @@ def _existing(s: Session, text: str, index: int) -> str | None:
     return name
 
 
-def _stamp(s: Session, name: str) -> str:
+def _stamp(s: Shell, name: str) -> str:
     return f"{s.device.flash.mtime(name):%b %d %Y %H:%M:%S} +00:00"
 
 
-async def dir_(s: Session, a: Args) -> None:
+async def dir_(s: Shell, a: Args) -> None:
     target = str(a.get("fs", "flash0:"))
     parsed = split_path(target)
     if parsed is None:
@@ -67,7 +68,7 @@ async def dir_(s: Session, a: Args) -> None:
     s.out(f"{TOTAL_BYTES} bytes total ({free} bytes free)\n")
 
 
-async def verify_md5(s: Session, a: Args) -> None:
+async def verify_md5(s: Shell, a: Args) -> None:
     name = _existing(s, a["file"], 2)
     if name is None:
         return
@@ -75,7 +76,7 @@ async def verify_md5(s: Session, a: Args) -> None:
     s.out(f"verify /md5 (flash0:/{name}) = {s.device.flash.md5(name)}\n\n")
 
 
-async def more(s: Session, a: Args) -> None:
+async def more(s: Shell, a: Args) -> None:
     target = str(a["file"])
     if target.lower() in ("system:running-config", "running-config"):
         s.out(s.device.running_text())
@@ -86,11 +87,11 @@ async def more(s: Session, a: Args) -> None:
     s.out(s.device.flash.read(name).decode("utf-8", "replace"))
 
 
-def _running(s: Session) -> str:
+def _running(s: Shell) -> str:
     return "\n".join(["!", *render_body(s.device.config)]) + "\n"
 
 
-def _source(s: Session, src: str, index: int = 1) -> str | None:
+def _source(s: Shell, src: str, index: int = 1) -> str | None:
     low = src.lower().replace(":/", ":")
     if low in ("running-config", "system:running-config"):
         return _running(s)
@@ -104,7 +105,25 @@ def _source(s: Session, src: str, index: int = 1) -> str | None:
     return s.device.flash.read(name).decode("utf-8", "replace")
 
 
-async def copy(s: Session, a: Args) -> None:
+def save(s: Shell) -> None:
+    """`write memory`, `copy running-config startup-config`: NVRAM gets the running config."""
+    s.out("Building configuration...\n")
+    s.device.save(s.user)
+    s.out(f"{SAVE_OK}\n")
+
+
+async def copy_run_start(s: Shell, a: Args) -> None:
+    if not s.device.config.file_prompt_quiet:
+        answer = await s.ask("Destination filename [startup-config]? ")
+        if answer is None:
+            return
+        if answer.strip() not in ("", "startup-config"):
+            s.out(f"%Error opening flash0:{answer.strip()} (Permission denied)\n")
+            return
+    save(s)
+
+
+async def copy(s: Shell, a: Args) -> None:
     src = str(a["src"]) if "src" in a else a.keywords[1]
     dst = str(a["dst"])
     text = _source(s, src)
@@ -121,8 +140,6 @@ async def copy(s: Session, a: Args) -> None:
             s.out(f"{error}\n")
     elif low in ("startup-config", "nvram:startup-config"):
         if src.lower().replace(":/", ":") in ("running-config", "system:running-config"):
-            from automation.emulator.grammar.exec import copy_run_start
-
             await copy_run_start(s, a)
             return
         raise Reject("invalid", 2)
@@ -138,7 +155,7 @@ async def copy(s: Session, a: Args) -> None:
     s.out(f"\n{size} bytes copied in {secs:.3f} secs ({int(size / secs)} bytes/sec)\n")
 
 
-async def configure_replace(s: Session, a: Args) -> None:
+async def configure_replace(s: Shell, a: Args) -> None:
     name = _existing(s, a["file"], 2)
     if name is None:
         return
@@ -180,7 +197,7 @@ def _config_lines(text: str) -> list[str]:
     return out
 
 
-async def archive_diff(s: Session, a: Args) -> None:
+async def archive_diff(s: Shell, a: Args) -> None:
     old = _source(s, str(a["a"]), 4)
     new = _source(s, str(a["b"]), 5)
     if old is None or new is None:
@@ -227,7 +244,7 @@ def incremental(running: list[str], candidate: list[str], ignorecase: bool) -> l
     return out
 
 
-async def incremental_diffs(s: Session, a: Args) -> None:
+async def incremental_diffs(s: Shell, a: Args) -> None:
     """`show archive config incremental-diffs FILE [ignorecase]`: what merging FILE would add."""
     new = _source(s, str(a["file"]), 4)
     if new is None:
@@ -238,7 +255,7 @@ async def incremental_diffs(s: Session, a: Args) -> None:
         s.out("!No changes were found\n")
 
 
-async def rollback_timer(s: Session, a: Args) -> None:
+async def rollback_timer(s: Shell, a: Args) -> None:
     s.out("%No Rollback Confirmed Change pending\n")
 
 

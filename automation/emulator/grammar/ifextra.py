@@ -6,37 +6,37 @@ from __future__ import annotations
 from ipaddress import IPv6Interface
 
 from automation.emulator.config import Interface
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.interfaces import InterfaceName
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Reject, Session
 
 ROUTER_ONLY = frozenset({"router"})
 
 
-def _iface(s: Session) -> Interface:
+def _iface(s: Shell) -> Interface:
     return s.device.config.interfaces[s.frame.target]
 
 
-async def bandwidth(s: Session, a: Args) -> None:
+async def bandwidth(s: Shell, a: Args) -> None:
     _iface(s).bandwidth = None if a.negated else a["kbps"]
 
 
-async def mtu(s: Session, a: Args) -> None:
+async def mtu(s: Shell, a: Args) -> None:
     iface = _iface(s)
     if not a.negated and not iface.is_physical and not iface.name.startswith("Tunnel"):
         raise Reject("invalid", 0)
     iface.mtu = None if a.negated or a["n"] == 1500 else a["n"]
 
 
-async def ip_mtu(s: Session, a: Args) -> None:
+async def ip_mtu(s: Shell, a: Args) -> None:
     _iface(s).ip_mtu = None if a.negated else a["n"]
 
 
-async def tcp_mss(s: Session, a: Args) -> None:
+async def tcp_mss(s: Shell, a: Args) -> None:
     _iface(s).tcp_mss = None if a.negated else a["n"]
 
 
-async def ospf_area(s: Session, a: Args) -> None:
+async def ospf_area(s: Shell, a: Args) -> None:
     iface = _iface(s)
     if a.negated:
         iface.ospf_area = None
@@ -49,15 +49,15 @@ def _area(text: str | int) -> str:
     return str(text)
 
 
-async def ospf_network(s: Session, a: Args) -> None:
+async def ospf_network(s: Shell, a: Args) -> None:
     _iface(s).ospf_network = None if a.negated else " ".join(a.keywords[3:])
 
 
-async def ospf_priority(s: Session, a: Args) -> None:
+async def ospf_priority(s: Shell, a: Args) -> None:
     _iface(s).ospf_priority = None if a.negated or a["n"] == 1 else a["n"]
 
 
-async def access_group(s: Session, a: Args) -> None:
+async def access_group(s: Shell, a: Args) -> None:
     iface = _iface(s)
     direction = "in" if a.has("in") else "out"
     if a.negated:
@@ -66,7 +66,7 @@ async def access_group(s: Session, a: Args) -> None:
         iface.access_groups[direction] = str(a["acl"])
 
 
-async def nat(s: Session, a: Args) -> None:
+async def nat(s: Shell, a: Args) -> None:
     iface = _iface(s)
     side = "inside" if a.has("inside") else "outside"
     if a.negated:
@@ -76,7 +76,7 @@ async def nat(s: Session, a: Args) -> None:
         iface.nat = side
 
 
-async def ipv6_address(s: Session, a: Args) -> None:
+async def ipv6_address(s: Shell, a: Args) -> None:
     iface = _iface(s)
     if a.negated and "addr" not in a:
         iface.ipv6_addresses = []
@@ -97,19 +97,19 @@ async def ipv6_address(s: Session, a: Args) -> None:
         iface.ipv6_addresses.append(canonical)
 
 
-async def ipv6_enable(s: Session, a: Args) -> None:
+async def ipv6_enable(s: Shell, a: Args) -> None:
     _iface(s).ipv6_enable = not a.negated
 
 
-async def ipv6_ospf(s: Session, a: Args) -> None:
+async def ipv6_ospf(s: Shell, a: Args) -> None:
     _iface(s).ipv6_ospf = None if a.negated else (a["pid"], _area(a["area"]))
 
 
-async def cdp_enable(s: Session, a: Args) -> None:
+async def cdp_enable(s: Shell, a: Args) -> None:
     _iface(s).cdp_enable = not a.negated or a.defaulted
 
 
-async def lldp(s: Session, a: Args) -> None:
+async def lldp(s: Shell, a: Args) -> None:
     iface = _iface(s)
     if a.has("transmit"):
         iface.lldp_transmit = not a.negated or a.defaulted
@@ -117,14 +117,14 @@ async def lldp(s: Session, a: Args) -> None:
         iface.lldp_receive = not a.negated or a.defaulted
 
 
-def _tunnel(s: Session) -> Interface:
+def _tunnel(s: Shell) -> Interface:
     iface = _iface(s)
     if not iface.name.startswith("Tunnel"):
         raise Reject("invalid", 0)
     return iface
 
 
-async def tunnel_source(s: Session, a: Args) -> None:
+async def tunnel_source(s: Shell, a: Args) -> None:
     iface = _tunnel(s)
     if a.negated:
         iface.tunnel_source = None
@@ -135,11 +135,11 @@ async def tunnel_source(s: Session, a: Args) -> None:
         iface.tunnel_source = str(a["ip"])
 
 
-async def tunnel_destination(s: Session, a: Args) -> None:
+async def tunnel_destination(s: Shell, a: Args) -> None:
     _tunnel(s).tunnel_destination = None if a.negated else a["ip"]
 
 
-async def tunnel_mode(s: Session, a: Args) -> None:
+async def tunnel_mode(s: Shell, a: Args) -> None:
     mode = None if a.negated else " ".join(a.keywords[2:])
     _tunnel(s).tunnel_mode = None if mode == "gre ip" else mode
 

@@ -4,13 +4,13 @@ EtherChannel (`channel-group` creates the `Port-channel`; `show etherchannel sum
 from __future__ import annotations
 
 from automation.emulator.config import Interface, PortSecurity, Switchport
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Reject, Session
 
 SWITCH_ONLY = frozenset({"switch"})
 
 
-async def vtp_mode(s: Session, a: Args) -> None:
+async def vtp_mode(s: Shell, a: Args) -> None:
     cfg = s.device.config
     mode = None if a.negated else a.keywords[-1]
     cfg.vtp_mode = None if mode == "server" else mode
@@ -18,7 +18,7 @@ async def vtp_mode(s: Session, a: Args) -> None:
     s.out(f"Setting device to VTP {shown.upper()} mode{' for VLANS' if mode != 'off' else ''}.\n")
 
 
-async def vtp_domain(s: Session, a: Args) -> None:
+async def vtp_domain(s: Shell, a: Args) -> None:
     cfg = s.device.config
     if a.negated:
         cfg.vtp_domain = None
@@ -28,18 +28,18 @@ async def vtp_domain(s: Session, a: Args) -> None:
     cfg.vtp_domain = a["name"]
 
 
-async def vtp_version(s: Session, a: Args) -> None:
+async def vtp_version(s: Shell, a: Args) -> None:
     s.device.config.vtp_version = None if a.negated or a["v"] == 1 else a["v"]
 
 
-def _access_port(s: Session) -> Interface:
+def _access_port(s: Shell) -> Interface:
     iface = s.device.config.interfaces[s.frame.target]
     if not iface.is_physical or iface.switchport is None:
         raise Reject("invalid", 0 if not iface.is_physical else 1)
     return iface
 
 
-async def port_security(s: Session, a: Args) -> None:
+async def port_security(s: Shell, a: Args) -> None:
     iface = _access_port(s)
     sp = iface.switchport
     assert sp is not None
@@ -54,23 +54,23 @@ async def port_security(s: Session, a: Args) -> None:
     iface.port_security = ps if (ps.enabled or ps.maximum or ps.violation or ps.mac_addresses) else None
 
 
-def _ps(s: Session) -> PortSecurity:
+def _ps(s: Shell) -> PortSecurity:
     iface = _access_port(s)
     if iface.port_security is None:
         iface.port_security = PortSecurity()
     return iface.port_security
 
 
-async def ps_maximum(s: Session, a: Args) -> None:
+async def ps_maximum(s: Shell, a: Args) -> None:
     _ps(s).maximum = None if a.negated or a["n"] == 1 else a["n"]
 
 
-async def ps_violation(s: Session, a: Args) -> None:
+async def ps_violation(s: Shell, a: Args) -> None:
     value = None if a.negated else a.keywords[-1]
     _ps(s).violation = None if value == "shutdown" else value
 
 
-async def ps_mac(s: Session, a: Args) -> None:
+async def ps_mac(s: Shell, a: Args) -> None:
     ps = _ps(s)
     if a.has("sticky") and "mac" not in a:
         ps.sticky = not a.negated
@@ -84,16 +84,16 @@ async def ps_mac(s: Session, a: Args) -> None:
         ps.mac_addresses.append(text)
 
 
-async def ps_aging(s: Session, a: Args) -> None:
+async def ps_aging(s: Shell, a: Args) -> None:
     _ps(s).aging_time = None if a.negated else a["n"]
 
 
-async def voice_vlan(s: Session, a: Args) -> None:
+async def voice_vlan(s: Shell, a: Args) -> None:
     iface = _access_port(s)
     iface.voice_vlan = None if a.negated else a["vlan"]
 
 
-async def channel_group(s: Session, a: Args) -> None:
+async def channel_group(s: Shell, a: Args) -> None:
     cfg = s.device.config
     iface = s.device.config.interfaces[s.frame.target]
     if not iface.is_physical:
@@ -127,7 +127,8 @@ def _protocol(mode: str) -> str:
 def etherchannel_summary(cfg: object, up: set[str]) -> str:
     """`show etherchannel summary` (IOS 15.x layout from memory)."""
     from automation.emulator.config import RunningConfig
-    from automation.emulator.interfaces import short_name, sort_key
+    from automation.emulator.interfaces import sort_key
+    from automation.platforms.cisco_ios import short_name
 
     assert isinstance(cfg, RunningConfig)
     groups: dict[int, list[Interface]] = {}

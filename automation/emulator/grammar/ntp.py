@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from automation.emulator.config import NtpServer
+from automation.emulator.frames import Shell
 from automation.emulator.interfaces import InterfaceName
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Session
 
 
-async def server(s: Session, a: Args) -> None:
+async def server(s: Shell, a: Args) -> None:
     ntp = s.device.config.ntp
     addr = a["addr"]
     ntp.servers = [x for x in ntp.servers if x.address != addr]
@@ -18,24 +18,24 @@ async def server(s: Session, a: Args) -> None:
     ntp.servers.append(NtpServer(addr, a.has("prefer"), a.get("key"), iface.name if iface else None))
 
 
-async def source(s: Session, a: Args) -> None:
+async def source(s: Shell, a: Args) -> None:
     iface: InterfaceName | None = a.get("if")
     s.device.config.ntp.source = None if a.negated or iface is None else iface.name
 
 
-async def master(s: Session, a: Args) -> None:
+async def master(s: Shell, a: Args) -> None:
     s.device.config.ntp.master = None if a.negated else a.get("stratum", 8)
 
 
-async def update_calendar(s: Session, a: Args) -> None:
+async def update_calendar(s: Shell, a: Args) -> None:
     s.device.config.ntp.update_calendar = not a.negated
 
 
-async def authenticate(s: Session, a: Args) -> None:
+async def authenticate(s: Shell, a: Args) -> None:
     s.device.config.ntp.authenticate = not a.negated
 
 
-async def auth_key(s: Session, a: Args) -> None:
+async def auth_key(s: Shell, a: Args) -> None:
     keys = s.device.config.ntp.keys
     if a.negated:
         keys.pop(a["n"], None)
@@ -43,7 +43,7 @@ async def auth_key(s: Session, a: Args) -> None:
         keys[a["n"]] = a["key"]
 
 
-async def trusted_key(s: Session, a: Args) -> None:
+async def trusted_key(s: Shell, a: Args) -> None:
     trusted = s.device.config.ntp.trusted_keys
     if a.negated:
         if a["n"] in trusted:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from automation.emulator.frames import Shell
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Session
 
 ROUTER_ONLY = frozenset({"router"})
 
 
-async def encapsulation(s: Session, a: Args) -> None:
+async def encapsulation(s: Shell, a: Args) -> None:
     iface = s.device.config.interfaces[s.frame.target]
     if a.negated:
         iface.dot1q_vlan, iface.dot1q_native = None, False

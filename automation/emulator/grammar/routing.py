@@ -6,8 +6,8 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 
 from automation.emulator.config import RoutingBlock, StaticRoute
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Reject, Session
 
 ROUTER_ONLY = frozenset({"router"})
 
@@ -34,7 +34,7 @@ def store_line(lines: list[str], a: Args, single: bool) -> None:
         lines.append(text)
 
 
-async def router_block(s: Session, a: Args) -> None:
+async def router_block(s: Shell, a: Args) -> None:
     cfg = s.device.config
     header = a.canonical()
     if a.negated:
@@ -48,29 +48,29 @@ async def router_block(s: Session, a: Args) -> None:
     s.enter("config-router-lines", header)
 
 
-def _block(s: Session) -> RoutingBlock:
+def _block(s: Shell) -> RoutingBlock:
     return s.device.config.routing_blocks[s.frame.target]
 
 
-async def block_single(s: Session, a: Args) -> None:
+async def block_single(s: Shell, a: Args) -> None:
     store_line(_block(s).lines, a, single=True)
 
 
-async def block_multi(s: Session, a: Args) -> None:
+async def block_multi(s: Shell, a: Args) -> None:
     store_line(_block(s).lines, a, single=False)
 
 
-async def ospf_single(s: Session, a: Args) -> None:
+async def ospf_single(s: Shell, a: Args) -> None:
     proc = s.device.config.ospf[s.frame.target]
     store_line(proc.extra, a, single=True)
 
 
-async def ospf_multi(s: Session, a: Args) -> None:
+async def ospf_multi(s: Shell, a: Args) -> None:
     proc = s.device.config.ospf[s.frame.target]
     store_line(proc.extra, a, single=False)
 
 
-async def null_route(s: Session, a: Args) -> None:
+async def null_route(s: Shell, a: Args) -> None:
     cfg = s.device.config
     prefix: IPv4Address = a["prefix"]
     mask: IPv4Address = a["mask"]
@@ -91,11 +91,11 @@ async def null_route(s: Session, a: Args) -> None:
         cfg.null_routes.sort(key=lambda r: (int(r.prefix.network_address), r.prefix.prefixlen))
 
 
-async def ipv6_unicast(s: Session, a: Args) -> None:
+async def ipv6_unicast(s: Shell, a: Args) -> None:
     s.device.config.ipv6_unicast_routing = not a.negated
 
 
-async def ipv6_route(s: Session, a: Args) -> None:
+async def ipv6_route(s: Shell, a: Args) -> None:
     from automation.emulator.interfaces import parse_interface
 
     cfg = s.device.config
@@ -114,7 +114,7 @@ async def ipv6_route(s: Session, a: Args) -> None:
         cfg.ipv6_routes.sort()
 
 
-async def nat_line(s: Session, a: Args) -> None:
+async def nat_line(s: Shell, a: Args) -> None:
     store_line(s.device.config.nat_lines, a, single=False)
 
 

@@ -6,10 +6,10 @@ data-plane effect (no syslog is sent, the clock stays the host's).
 
 from __future__ import annotations
 
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.grammar.common import banner_text
 from automation.emulator.interfaces import InterfaceName
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Reject, Session
 
 LEVELS = (
     "emergencies",
@@ -51,7 +51,7 @@ def level_of(a: Args) -> str | None:
     return None
 
 
-async def service_flag(s: Session, a: Args) -> None:
+async def service_flag(s: Shell, a: Args) -> None:
     word = a.head().split()[1]
     on = not a.negated
     if a.defaulted:
@@ -62,7 +62,7 @@ async def service_flag(s: Session, a: Args) -> None:
         s.device.config.services[word] = on
 
 
-async def service_timestamps(s: Session, a: Args) -> None:
+async def service_timestamps(s: Shell, a: Args) -> None:
     log = s.device.config.logging
     which = "log" if a.has("log") else "debug"
     if a.negated:
@@ -89,7 +89,7 @@ async def service_timestamps(s: Session, a: Args) -> None:
         log.timestamps_debug = value
 
 
-async def logging_buffered(s: Session, a: Args) -> None:
+async def logging_buffered(s: Shell, a: Args) -> None:
     log = s.device.config.logging
     if a.negated:
         log.buffered, log.buffered_size, log.buffered_level = False, None, None
@@ -103,36 +103,36 @@ async def logging_buffered(s: Session, a: Args) -> None:
         log.buffered_level = None
 
 
-async def logging_console(s: Session, a: Args) -> None:
+async def logging_console(s: Shell, a: Args) -> None:
     log = s.device.config.logging
     log.console = not a.negated or a.defaulted
     level = None if a.negated else level_of(a)
     log.console_level = None if level == "debugging" else level
 
 
-async def logging_monitor(s: Session, a: Args) -> None:
+async def logging_monitor(s: Shell, a: Args) -> None:
     log = s.device.config.logging
     log.monitor = not a.negated or a.defaulted
     level = None if a.negated else level_of(a)
     log.monitor_level = None if level == "debugging" else level
 
 
-async def logging_trap(s: Session, a: Args) -> None:
+async def logging_trap(s: Shell, a: Args) -> None:
     level = None if a.negated else level_of(a)
     s.device.config.logging.trap_level = None if level == "informational" else level
 
 
-async def logging_facility(s: Session, a: Args) -> None:
+async def logging_facility(s: Shell, a: Args) -> None:
     facility = None if a.negated else a.keywords[-1]
     s.device.config.logging.facility = None if facility == "local7" else facility
 
 
-async def logging_source(s: Session, a: Args) -> None:
+async def logging_source(s: Shell, a: Args) -> None:
     iface: InterfaceName | None = a.get("if")
     s.device.config.logging.source_interface = None if a.negated or iface is None else iface.name
 
 
-async def logging_host(s: Session, a: Args) -> None:
+async def logging_host(s: Shell, a: Args) -> None:
     hosts = s.device.config.logging.hosts
     if a.negated:
         if a["host"] in hosts:
@@ -141,7 +141,7 @@ async def logging_host(s: Session, a: Args) -> None:
         hosts.append(a["host"])
 
 
-async def banner(s: Session, a: Args) -> None:
+async def banner(s: Shell, a: Args) -> None:
     cfg = s.device.config
     which = a.head().split()[1]
     text = None if a.negated else await banner_text(s, a["text"])
@@ -155,7 +155,7 @@ async def banner(s: Session, a: Args) -> None:
         cfg.banner_motd = text
 
 
-async def clock_timezone(s: Session, a: Args) -> None:
+async def clock_timezone(s: Shell, a: Args) -> None:
     cfg = s.device.config
     if a.negated:
         cfg.clock_timezone = None
@@ -164,30 +164,30 @@ async def clock_timezone(s: Session, a: Args) -> None:
     cfg.clock_timezone = f"{a['zone']} {a['hours']} {minutes}"
 
 
-async def clock_summer(s: Session, a: Args) -> None:
+async def clock_summer(s: Shell, a: Args) -> None:
     cfg = s.device.config
     cfg.clock_summer_time = None if a.negated else f"{a['zone']} {a['rest']}"
 
 
-async def ssh_timeout(s: Session, a: Args) -> None:
+async def ssh_timeout(s: Shell, a: Args) -> None:
     value = None if a.negated else a["n"]
     s.device.config.ssh_timeout = None if value == 120 else value
 
 
-async def ssh_retries(s: Session, a: Args) -> None:
+async def ssh_retries(s: Shell, a: Args) -> None:
     value = None if a.negated else a["n"]
     s.device.config.ssh_retries = None if value == 3 else value
 
 
-async def scp_server(s: Session, a: Args) -> None:
+async def scp_server(s: Shell, a: Args) -> None:
     s.device.config.scp_server = not a.negated
 
 
-async def login_block(s: Session, a: Args) -> None:
+async def login_block(s: Shell, a: Args) -> None:
     s.device.config.login_block_for = None if a.negated else (a["secs"], a["tries"], a["within"])
 
 
-async def login_log(s: Session, a: Args) -> None:
+async def login_log(s: Shell, a: Args) -> None:
     cfg = s.device.config
     if a.has("on-failure"):
         cfg.login_on_failure_log = not a.negated
@@ -195,11 +195,11 @@ async def login_log(s: Session, a: Args) -> None:
         cfg.login_on_success_log = not a.negated
 
 
-async def cdp_run(s: Session, a: Args) -> None:
+async def cdp_run(s: Shell, a: Args) -> None:
     s.device.config.cdp_run = not a.negated or a.defaulted
 
 
-async def lldp_run(s: Session, a: Args) -> None:
+async def lldp_run(s: Shell, a: Args) -> None:
     s.device.config.lldp_run = not a.negated
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from automation.emulator.frames import Shell
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Session
 
 
-async def community(s: Session, a: Args) -> None:
+async def community(s: Shell, a: Args) -> None:
     snmp = s.device.config.snmp
     name = a["name"]
     if a.negated:
@@ -16,15 +16,15 @@ async def community(s: Session, a: Args) -> None:
     snmp.communities[name] = rest[0] if rest else "RO"
 
 
-async def location(s: Session, a: Args) -> None:
+async def location(s: Shell, a: Args) -> None:
     s.device.config.snmp.location = None if a.negated else a["text"]
 
 
-async def contact(s: Session, a: Args) -> None:
+async def contact(s: Shell, a: Args) -> None:
     s.device.config.snmp.contact = None if a.negated else a["text"]
 
 
-async def traps(s: Session, a: Args) -> None:
+async def traps(s: Shell, a: Args) -> None:
     snmp = s.device.config.snmp
     text = str(a.get("rest", "")).strip()
     if a.negated:
@@ -33,7 +33,7 @@ async def traps(s: Session, a: Args) -> None:
         snmp.traps.append(text)
 
 
-async def host(s: Session, a: Args) -> None:
+async def host(s: Shell, a: Args) -> None:
     snmp = s.device.config.snmp
     addr = str(a["addr"])
     snmp.hosts = [h for h in snmp.hosts if h.split()[0] != addr]
@@ -41,7 +41,7 @@ async def host(s: Session, a: Args) -> None:
         snmp.hosts.append(a.canonical().split(maxsplit=2)[2])
 
 
-async def other(s: Session, a: Args) -> None:
+async def other(s: Shell, a: Args) -> None:
     snmp = s.device.config.snmp
     text = a.canonical().split(maxsplit=1)[1]
     if a.negated:

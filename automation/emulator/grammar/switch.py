@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from automation.emulator.config import ALL_VLANS, Interface, Switchport, Vlan
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.grammar.common import negotiation
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Reject, Session
+from automation.platforms.cisco_ios import DEFAULT_VLAN, OWN_VLAN_NAMES
 
 SWITCH_ONLY = frozenset({"switch"})
 
@@ -15,7 +16,7 @@ def _layer2(iface: Interface) -> bool:
     return iface.is_physical or iface.name.startswith("Port-channel")
 
 
-def _port(s: Session) -> tuple[Interface, Switchport]:
+def _port(s: Shell) -> tuple[Interface, Switchport]:
     iface = s.device.config.interfaces[s.frame.target]
     if not _layer2(iface):
         raise Reject("invalid", 0)
@@ -25,7 +26,7 @@ def _port(s: Session) -> tuple[Interface, Switchport]:
     return iface, iface.switchport
 
 
-async def switchport(s: Session, a: Args) -> None:
+async def switchport(s: Shell, a: Args) -> None:
     iface = s.device.config.interfaces[s.frame.target]
     if not _layer2(iface):
         raise Reject("invalid", 0)
@@ -38,7 +39,7 @@ async def switchport(s: Session, a: Args) -> None:
         iface.address, iface.secondary, iface.helper_addresses = None, [], []
 
 
-async def mode(s: Session, a: Args) -> None:
+async def mode(s: Shell, a: Args) -> None:
     _, sp = _port(s)
     if a.negated:
         sp.mode = "dynamic auto"
@@ -53,7 +54,7 @@ async def mode(s: Session, a: Args) -> None:
     sp.mode = new  # type: ignore[assignment]
 
 
-async def access_vlan(s: Session, a: Args) -> None:
+async def access_vlan(s: Shell, a: Args) -> None:
     _, sp = _port(s)
     vid = 1 if a.negated else a["vlan"]
     sp.access_vlan = vid
@@ -63,7 +64,7 @@ async def access_vlan(s: Session, a: Args) -> None:
         cfg.vlans[vid] = Vlan(vid)
 
 
-async def trunk_allowed(s: Session, a: Args) -> None:
+async def trunk_allowed(s: Shell, a: Args) -> None:
     _, sp = _port(s)
     if a.negated or a.has("all"):
         sp.trunk_allowed = ALL_VLANS
@@ -79,12 +80,12 @@ async def trunk_allowed(s: Session, a: Args) -> None:
         sp.trunk_allowed = a["list"]
 
 
-async def trunk_native(s: Session, a: Args) -> None:
+async def trunk_native(s: Shell, a: Args) -> None:
     _, sp = _port(s)
     sp.trunk_native = 1 if a.negated else a["vlan"]
 
 
-async def trunk_encapsulation(s: Session, a: Args) -> None:
+async def trunk_encapsulation(s: Shell, a: Args) -> None:
     _, sp = _port(s)
     dot1q = not a.negated and a.has("dot1q")
     if not dot1q and sp.mode == "trunk":
@@ -96,37 +97,37 @@ async def trunk_encapsulation(s: Session, a: Args) -> None:
     sp.trunk_encapsulation_dot1q = dot1q
 
 
-async def nonegotiate(s: Session, a: Args) -> None:
+async def nonegotiate(s: Shell, a: Args) -> None:
     _, sp = _port(s)
     sp.nonegotiate = not a.negated
 
 
-async def portfast(s: Session, a: Args) -> None:
+async def portfast(s: Shell, a: Args) -> None:
     iface = s.device.config.interfaces[s.frame.target]
     if not iface.is_physical:
         raise Reject("invalid", 0)
     iface.portfast = not a.negated
 
 
-async def vlan(s: Session, a: Args) -> None:
+async def vlan(s: Shell, a: Args) -> None:
     cfg = s.device.config
     vid = a["vlan"]
-    if vid in (1, 1002, 1003, 1004, 1005):
+    if vid in OWN_VLAN_NAMES:
         if a.negated:
             s.out(f"%Default VLAN {vid} may not be deleted.\n")
             return
-        if vid != 1:
+        if vid != DEFAULT_VLAN:
             s.out(f"%Default VLAN {vid} may not have its name changed.\n")
             return
     if a.negated:
         cfg.vlans.pop(vid, None)
         return
-    if vid != 1:
+    if vid != DEFAULT_VLAN:
         cfg.vlans.setdefault(vid, Vlan(vid))
     s.enter("config-vlan", vid)
 
 
-async def vlan_name(s: Session, a: Args) -> None:
+async def vlan_name(s: Shell, a: Args) -> None:
     cfg = s.device.config
     vid = s.frame.target
     if vid == 1:
@@ -135,11 +136,11 @@ async def vlan_name(s: Session, a: Args) -> None:
     cfg.vlans[vid].name = None if a.negated else a["name"]
 
 
-async def stp_mode(s: Session, a: Args) -> None:
+async def stp_mode(s: Shell, a: Args) -> None:
     s.device.config.spanning_tree_mode = "pvst" if a.negated else a.keywords[-1]
 
 
-async def noop(s: Session, a: Args) -> None:
+async def noop(s: Shell, a: Args) -> None:
     """Fixed IOSvL2 lines accepted back unchanged."""
 
 

@@ -7,8 +7,8 @@ on IOS, and a line that starts with one fails at its second word like an unsuppo
 
 from __future__ import annotations
 
+from automation.emulator.frames import Reject, Shell
 from automation.emulator.parser import Args, Command
-from automation.emulator.session import Reject, Session
 
 EXEC_WORDS = [
     "access-enable",
@@ -100,7 +100,7 @@ INTERFACE_WORDS = [
 ]
 
 
-async def unsupported(s: Session, a: Args) -> None:
+async def unsupported(s: Shell, a: Args) -> None:
     if a.negated:
         return
     if "rest" in a:

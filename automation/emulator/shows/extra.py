@@ -13,8 +13,8 @@ from ipaddress import IPv4Address
 
 from automation.emulator.config import Interface, OspfProcess, RunningConfig
 from automation.emulator.dataplane import OspfNeighbor, Route
-from automation.emulator.interfaces import short_name
 from automation.emulator.shows.routing import classful
+from automation.platforms.cisco_ios import short_name
 
 
 def show_logging(cfg: RunningConfig, buffer: Sequence[str]) -> str:

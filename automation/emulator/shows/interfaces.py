@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from automation.emulator.config import ALL_VLANS, Interface, RunningConfig
 from automation.emulator.dataplane import InterfaceState, interface_mac
-from automation.emulator.interfaces import interface_name, short_name
+from automation.emulator.interfaces import interface_name
+from automation.platforms.cisco_ios import short_name
 from automation.platforms.cisco_ios.vlans import vlan_list
 
 _SHOW_RANK = {

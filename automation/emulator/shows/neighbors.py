@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from automation.emulator.dataplane import CdpNeighbor
-from automation.emulator.interfaces import short_name
+from automation.platforms.cisco_ios import short_name
 
 LEGEND = """\
 Capability Codes: R - Router, T - Trans Bridge, B - Source Route Bridge

@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from automation.emulator.config import RunningConfig
-
-HISTORY_SIZE = 20  # session.HISTORY_SIZE (not imported: session imports the grammar)
+from automation.platforms.cisco_ios.cli import HISTORY_SIZE
 
 if TYPE_CHECKING:
-    from automation.emulator.session import Session
+    from automation.emulator.frames import Shell
 
 
 def clock(now: datetime) -> str:
@@ -119,7 +118,7 @@ def cdp_global() -> str:
     )
 
 
-def terminal(s: Session) -> str:
+def terminal(s: Shell) -> str:
     """`show terminal` of a vty (IOS 15.x layout from memory; the numbers are this session's)."""
     line = 2 + (s.vty or 0)
     return (

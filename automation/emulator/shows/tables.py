@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from automation.emulator.dataplane import ArpEntry, MacEntry
-from automation.emulator.interfaces import short_name
+from automation.platforms.cisco_ios import short_name
 
 
 def show_arp(entries: list[ArpEntry]) -> str:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from automation.emulator.config import RunningConfig
-from automation.emulator.interfaces import short_name
+from automation.platforms.cisco_ios import OWN_VLAN_NAMES, short_name
 
-_RESERVED = [
-    (1002, "fddi-default", "fddi", 101002),
-    (1003, "token-ring-default", "tr", 101003),
-    (1004, "fddinet-default", "fdnet", 101004),
-    (1005, "trnet-default", "trnet", 101005),
-]
+# The media type `show vlan` prints for the VLANs IOS keeps (their names are the platform's).
+_MEDIA = {1002: "fddi", 1003: "tr", 1004: "fdnet", 1005: "trnet"}
+_RESERVED = [(vid, OWN_VLAN_NAMES[vid], media, 100000 + vid) for vid, media in _MEDIA.items()]
 
 
 def vlan_members(cfg: RunningConfig, all_ports: bool = False) -> dict[int, list[str]]:

@@ -25,18 +25,31 @@ class InterfaceType(BaseModel):
     kinds: frozenset[Kind]  # the devices that have it
     slotted: bool  # slot/port numbers (physical) rather than one unit number
     rank: int  # position of the type in `show running-config`
+    units: tuple[int, int] = (0, 0)  # the unit numbers IOS takes (types that are not slotted)
 
+
+_MAX_UNIT = 2147483647
+SUBINTERFACES = (1, 4294967295)  # the numbers after the dot of a routed subinterface
 
 GIGABIT = InterfaceType(
     name="GigabitEthernet", short="Gi", kinds=frozenset({"router", "switch"}), slotted=True, rank=30
 )
 LOOPBACK = InterfaceType(
-    name="Loopback", short="Lo", kinds=frozenset({"router", "switch"}), slotted=False, rank=10
+    name="Loopback",
+    short="Lo",
+    kinds=frozenset({"router", "switch"}),
+    slotted=False,
+    rank=10,
+    units=(0, _MAX_UNIT),
 )
-VLAN = InterfaceType(name="Vlan", short="Vl", kinds=frozenset({"switch"}), slotted=False, rank=50)
-TUNNEL = InterfaceType(name="Tunnel", short="Tu", kinds=frozenset({"router"}), slotted=False, rank=15)
+VLAN = InterfaceType(
+    name="Vlan", short="Vl", kinds=frozenset({"switch"}), slotted=False, rank=50, units=(1, 4094)
+)
+TUNNEL = InterfaceType(
+    name="Tunnel", short="Tu", kinds=frozenset({"router"}), slotted=False, rank=15, units=(0, _MAX_UNIT)
+)
 PORT_CHANNEL = InterfaceType(
-    name="Port-channel", short="Po", kinds=frozenset({"switch"}), slotted=False, rank=20
+    name="Port-channel", short="Po", kinds=frozenset({"switch"}), slotted=False, rank=20, units=(1, 48)
 )
 
 TYPES: tuple[InterfaceType, ...] = (GIGABIT, LOOPBACK, VLAN, TUNNEL, PORT_CHANNEL)
@@ -56,6 +69,17 @@ def short_name(name: str) -> str:
     return name
 
 
+def interface_type(word: str, kind: Kind | None = None) -> InterfaceType | None:
+    """The type a word abbreviates (IOS: any prefix that only one type of the device starts with).
+
+    >>> interface_type("g").name, interface_type("vlan", "router"), interface_type("t", "switch")
+    ('GigabitEthernet', None, None)
+    """
+    low = word.lower()
+    found = [t for t in TYPES if t.name.lower().startswith(low) and (kind is None or kind in t.kinds)]
+    return found[0] if len(found) == 1 else None
+
+
 def long_name(text: str, kind: Kind | None = None) -> str | None:
     """The long name of an interface as written to IOS, or None when IOS would not know it.
 
@@ -67,6 +91,5 @@ def long_name(text: str, kind: Kind | None = None) -> str | None:
     match = _WRITTEN.fullmatch(text.strip())
     if match is None:
         return None
-    word = match[1].lower()
-    found = [t for t in TYPES if t.name.lower().startswith(word) and (kind is None or kind in t.kinds)]
-    return f"{found[0].name}{match[2]}" if len(found) == 1 else None
+    itype = interface_type(match[1], kind)
+    return f"{itype.name}{match[2]}" if itype is not None else None

@@ -24,9 +24,10 @@ class DeviceModel(BaseModel):
     name: str
     kind: Literal["router", "switch"]
     ports: tuple[str, ...]
+    subinterfaces: bool = False  # routed subinterfaces (`interface Gi0/1.10`) on its ports
 
 
-IOSV = DeviceModel(name="IOSv", kind="router", ports=_gigabit(1, 4))
+IOSV = DeviceModel(name="IOSv", kind="router", ports=_gigabit(1, 4), subinterfaces=True)
 IOSVL2 = DeviceModel(name="IOSvL2", kind="switch", ports=_gigabit(4, 4))
 
 # The model each role runs.
