@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -58,6 +59,7 @@ class Controller:
     emulator: EmulatorServer | None = None
     supervisor: Supervisor = field(default_factory=Supervisor)
     start_failures: dict[str, str] = field(default_factory=dict)  # node -> why it never started
+    _save_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.state = LabState(site=self.plan.site)
@@ -70,7 +72,9 @@ class Controller:
         self._save()
 
     def _save(self) -> None:
-        write_state(self.paths, self.state)
+        # The PCs, the server nodes and the event loop start side by side: one writer at a time.
+        with self._save_lock:
+            write_state(self.paths, self.state)
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -152,6 +156,16 @@ class Controller:
                 for daemon in watches.router(device, self.network.lock):
                     self.supervisor.watch(daemon)
         log.info("namespaces, cables and FRR up in %.2f s", time.monotonic() - t0)
+        # Server nodes take the longest to boot: they start now, beside the emulator and the PCs.
+        servers = asyncio.create_task(self._servers())
+        try:
+            await self._devices_and_hosts(t0)
+        finally:
+            await servers
+        await self._wait_ssh()
+        log.info("all nodes reachable at %.2f s", time.monotonic() - t0)
+
+    async def _devices_and_hosts(self, t0: float) -> None:
         creds = device_credentials()
         specs = []
         for node in self.plan.devices():
@@ -185,9 +199,6 @@ class Controller:
         self._save()
         log.info("emulator serving %d devices at %.2f s", len(specs), time.monotonic() - t0)
         await asyncio.to_thread(self._hosts)
-        await self._servers()
-        await self._wait_ssh()
-        log.info("all nodes reachable at %.2f s", time.monotonic() - t0)
 
     def _hosts(self) -> None:
         script = pcs.write_script(self.paths.run)

@@ -13,6 +13,7 @@ The sshd listens on 127.0.0.1:22 inside the PC only; the root namespace reaches 
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from pathlib import Path
 
@@ -47,6 +48,7 @@ START = (
 )
 
 
+@functools.lru_cache(maxsize=4)  # one hash for every PC of a lab (and each sshd restart)
 def password_hash(password: str) -> str:
     """A SHA-512 crypt hash; the password goes through a pipe, never through argv."""
     return run(["openssl", "passwd", "-6", "-stdin"], stdin=password + "\n").stdout.strip()
