@@ -31,23 +31,38 @@ DEPLOY = "deploy devices"  # shows its own per-host progress instead of a spinne
 
 
 class _Progress:
-    """Observer: a spinner while a stage runs, one line when it ends."""
+    """Observer: one spinner naming every stage that runs (stages of a lane group run side by
+    side), one line per stage as it ends. While the devices deploy, their own per-host table is
+    the display (two live displays at once would draw over each other)."""
 
     def __init__(self) -> None:
+        self._running: list[str] = []
         self._status: Status | None = None
 
-    def started(self, name: str) -> None:
-        if name != DEPLOY:
-            self._status = console.status(f"[bold]{name}[/bold] ...")
+    def _show(self) -> None:
+        if not self._running or DEPLOY in self._running:
+            if self._status is not None:
+                self._status.stop()
+                self._status = None
+            return
+        text = " + ".join(f"[bold]{name}[/bold]" for name in self._running) + " ..."
+        if self._status is None:
+            self._status = console.status(text)
             self._status.start()
+        else:
+            self._status.update(text)
+
+    def started(self, name: str) -> None:
+        self._running.append(name)
+        self._show()
 
     def finished(self, record: StageRecord) -> None:
-        if self._status is not None:
-            self._status.stop()
-            self._status = None
+        if record.name in self._running:
+            self._running.remove(record.name)
         mark = "[green]ok[/green]" if record.ok else "[red]FAILED[/red]"
         console.print(f"{mark}  {record.name} ({record.seconds:.1f} s): ", end="")
         console.print(plain(record.detail))
+        self._show()
 
 
 def up(
