@@ -311,6 +311,15 @@ def _default_lines(kind: Kind) -> dict[str, Line]:
 
 
 @dataclass
+class ArchiveSettings:
+    """The `archive` block: where archived configs go, and whether `write memory` archives too."""
+
+    path: str | None = None  # `path flash:archive`: files flash:archive-1, -2, ...
+    write_memory: bool = False
+    maximum: int | None = None  # None: IOS's 10
+
+
+@dataclass
 class RunningConfig:
     """The whole configuration of one device. `RunningConfig.factory(kind)` is a fresh boot."""
 
@@ -356,6 +365,7 @@ class RunningConfig:
     login_block_for: tuple[int, int, int] | None = None  # seconds, attempts, within
     login_on_failure_log: bool = False
     login_on_success_log: bool = False
+    archive: ArchiveSettings | None = None
     routing_blocks: dict[str, RoutingBlock] = field(default_factory=dict)  # key: header text
     ipv6_unicast_routing: bool = False
     ipv6_routes: list[str] = field(default_factory=list)  # canonical rest of `ipv6 route ...`

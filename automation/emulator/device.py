@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from automation.emulator.archive import Archive
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import ConfigOnlyDataPlane, DataPlane
 from automation.emulator.errors import DataPlaneRejected
@@ -100,6 +101,7 @@ class Device:
         # What the data plane refused of the last configuration it was given (lab health).
         self.dataplane_problems: tuple[str, ...] = ()
         self.flash = Flash(spec.state_dir / "flash")
+        self.archive = Archive(self.flash)
         # The state holds the host key and configs with secret hashes: private from the start.
         spec.state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -193,7 +195,8 @@ class Device:
         return await self.run_config(text, user)
 
     async def reload(self) -> None:
-        """Drop every session and boot again from the startup config."""
+        """Drop every session and boot again from the startup config (a pending revert ends)."""
+        self.archive.cancel()
         for session in list(self.sessions):
             session.terminate()
         await self.boot()
@@ -263,6 +266,7 @@ class Device:
             await asyncio.shield(self._apply_task)
 
     async def close(self) -> None:
+        self.archive.cancel()
         for session in list(self.sessions):
             session.terminate()
         if self._apply_task is not None and not self._apply_task.done():

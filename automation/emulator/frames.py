@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
+from automation.emulator.archive import Archive
 from automation.emulator.config import RunningConfig
 from automation.emulator.dataplane import DataPlane
 from automation.emulator.flash import Flash
@@ -68,6 +69,7 @@ class CliDevice(Protocol):
     config: RunningConfig
     dataplane: DataPlane
     flash: Flash
+    archive: Archive
     serial: str
     boot_time: datetime
     log_buffer: collections.deque[str]

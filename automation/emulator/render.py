@@ -155,6 +155,20 @@ def _line_block(cfg: RunningConfig, line: Line) -> list[str]:
     return out
 
 
+def _archive(cfg: RunningConfig) -> list[str]:
+    """The `archive` block (before the usernames, from memory of IOS 15), closed by `!`."""
+    if cfg.archive is None:
+        return []
+    out = ["archive"]
+    if cfg.archive.path is not None:
+        out.append(f" path {cfg.archive.path}")
+    if cfg.archive.maximum is not None:
+        out.append(f" maximum {cfg.archive.maximum}")
+    if cfg.archive.write_memory:
+        out.append(" write-memory")
+    return [*out, "!"]
+
+
 def render_body(cfg: RunningConfig) -> list[str]:
     """The configuration lines from `version` to `end`, without the `Building...` header."""
     router = cfg.kind == "router"
@@ -206,7 +220,7 @@ def render_body(cfg: RunningConfig) -> list[str]:
         else:
             users.append(f"username {user.name}{priv}")
     if not router:
-        out += users
+        out += _archive(cfg) + users
     out += ["no aaa new-model"]
     if cfg.clock_timezone is not None:
         out.append(f"clock timezone {cfg.clock_timezone}")
@@ -270,7 +284,7 @@ def render_body(cfg: RunningConfig) -> list[str]:
     out += ["!"]
     if router:
         out += ["multilink bundle-name authenticated", "!", "!", "!"]
-        out += users
+        out += _archive(cfg) + users
         if users:
             out.append("!")
         out += ["redundancy", "!"]

@@ -11,6 +11,7 @@ from automation.platforms.cisco_ios import Kind
 def _tables() -> dict[str, list[Command]]:
     from automation.emulator.grammar import (
         acl,
+        archive,
         common,
         exec,
         ifextra,
@@ -41,11 +42,12 @@ def _tables() -> dict[str, list[Command]]:
     ]
     return {
         "user": [*exec.USER, *exec_extra],
-        "exec": [*exec.PRIVILEGED, *exec_extra],
+        "exec": [*exec.PRIVILEGED, *archive.PRIVILEGED, *exec_extra],
         "config": [
             *common.CONFIG,
             *services.CONFIG,
             *acl.CONFIG,
+            *archive.CONFIG,
             *ntp.CONFIG,
             *snmp.CONFIG,
             *routing.CONFIG,
@@ -61,6 +63,7 @@ def _tables() -> dict[str, list[Command]]:
         "config-router": [*common.ROUTER, *routing.OSPF],
         "config-router-lines": [*routing.BLOCK, *common.NAV],
         "config-line": common.LINE,
+        "config-archive": [*archive.ARCHIVE, *common.NAV],
         "config-std-nacl": [*acl.NACL, *common.NAV],
         "config-ext-nacl": [*acl.NACL, *common.NAV],
     }

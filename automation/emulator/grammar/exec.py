@@ -277,10 +277,6 @@ async def show_inventory(s: Shell, a: Args) -> None:
     s.out(system.inventory(s.device.kind, s.device.serial))
 
 
-async def show_archive(s: Shell, a: Args) -> None:
-    s.out(system.archive())
-
-
 async def show_memory(s: Shell, a: Args) -> None:
     s.out(system.memory_statistics())
 
@@ -531,7 +527,6 @@ PRIVILEGED = [
     Command("configure [terminal]", configure),
     Command("show running-config [all] [interface <if:iface>]", show_running),
     Command("show startup-config", show_startup),
-    Command("show archive", show_archive),
     Command("write [memory]", write_memory),
     Command("write terminal", write_terminal),
     Command("copy running-config startup-config", copy_run_start),

@@ -10,6 +10,7 @@ import time
 
 from automation.emulator.flash import TOTAL_BYTES, split_path
 from automation.emulator.frames import Reject, Shell
+from automation.emulator.grammar.archive import archive_running, start_revert
 from automation.emulator.parser import Args, Command
 from automation.emulator.render import render_body
 from automation.emulator.shows import system
@@ -110,6 +111,8 @@ def save(s: Shell) -> None:
     s.out("Building configuration...\n")
     s.device.save(s.user)
     s.out(f"{SAVE_OK}\n")
+    if s.device.config.archive is not None and s.device.config.archive.write_memory:
+        archive_running(s.device)
 
 
 async def copy_run_start(s: Shell, a: Args) -> None:
@@ -170,9 +173,16 @@ async def configure_replace(s: Shell, a: Args) -> None:
         if answer is None or not answer.strip().lower().startswith("y"):
             return
     text = s.device.flash.read(name).decode("utf-8", "replace")
+    if "minutes" in a:
+        if s.device.archive.pending is not None:
+            s.out("%Rollback Confirmed Change pending: confirm or revert it first\n")
+            return
+        if not start_revert(s, a["minutes"]):
+            return
     before = s.device.config.snapshot()
     errors = await s.device.replace_config(text, s.user)
     if errors and a.has("error"):
+        s.device.archive.cancel()
         s.device.config = before
         s.device.config_changed(s.user)
         s.out("Reverting with trigger error\n")
@@ -255,10 +265,6 @@ async def incremental_diffs(s: Shell, a: Args) -> None:
         s.out("!No changes were found\n")
 
 
-async def rollback_timer(s: Shell, a: Args) -> None:
-    s.out("%No Rollback Confirmed Change pending\n")
-
-
 PRIVILEGED = [
     Command("dir [<fs:word>]", dir_),
     Command("verify /md5 <file:word> [<md5:word>]", verify_md5),
@@ -267,8 +273,11 @@ PRIVILEGED = [
     # listed apart from the flash files.
     Command("copy {running-config|startup-config|null:} <dst:word>", copy),
     Command("copy <src:word> <dst:word>", copy),
-    Command("configure replace <file:word> [force] [revert trigger error] [<rest:line>]", configure_replace),
+    Command(
+        "configure replace <file:word> [force] "
+        "[revert {trigger error [timer <minutes:int:1-120>]|timer <minutes:int:1-120>}] [<rest:line>]",
+        configure_replace,
+    ),
     Command("show archive config differences <a:word> <b:word>", archive_diff),
     Command("show archive config incremental-diffs <file:word> [ignorecase]", incremental_diffs),
-    Command("show archive config rollback timer", rollback_timer),
 ]

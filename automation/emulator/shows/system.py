@@ -50,15 +50,20 @@ def privilege(level: int) -> str:
     return f"Current privilege level is {level}\n"
 
 
-def archive() -> str:
-    return (
-        "The maximum archive configurations allowed is 10.\n"
-        "There are currently 0 archive configurations saved.\n"
-        "The next archive file will be named Archive feature not enabled-<timestamp>-0\n"
-        " Archive #  Name\n"
-        "   1       \n   2       \n   3       \n   4       \n   5       \n"
-        "   6       \n   7       \n   8       \n   9       \n   10      \n"
-    )
+def archive(next_name: str | None, saved: list[str], maximum: int) -> str:
+    """`show archive`; `next_name` None: the feature is off (no `path`)."""
+    head = [
+        f"The maximum archive configurations allowed is {maximum}.",
+        f"There are currently {len(saved)} archive configurations saved.",
+        f"The next archive file will be named {next_name or 'Archive feature not enabled-<timestamp>-0'}",
+        " Archive #  Name",
+    ]
+    rows = []
+    for n in range(1, max(maximum, len(saved)) + 1):
+        name = saved[n - 1] if n <= len(saved) else ""
+        recent = " <- Most Recent" if n == len(saved) else ""
+        rows.append(f"   {n:<8}{f' {name}{recent}' if name else ''}")
+    return "\n".join([*head, *rows]) + "\n"
 
 
 def directory(kind: str, startup_size: int | None, boot: datetime) -> str:

@@ -56,6 +56,7 @@ MODES: Mapping[str, Mode] = MappingProxyType(
             Mode(name="config-std-nacl", suffix="(config-std-nacl)", terminator="#", parent="config"),
             Mode(name="config-ext-nacl", suffix="(config-ext-nacl)", terminator="#", parent="config"),
             Mode(name="config-if-range", suffix="(config-if-range)", terminator="#", parent="config"),
+            Mode(name="config-archive", suffix="(config-archive)", terminator="#", parent="config"),
         )
     }
 )
