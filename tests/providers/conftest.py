@@ -3,7 +3,6 @@ bootstrap against the emulator's telnet console, the cml target against recorded
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,11 +42,3 @@ def gns3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[gns3_server.Runni
         yield server
     finally:
         server.stop()
-
-
-def copy_site(tmp_path: Path, name: str = "mastertech", targets: str | None = None) -> Path:
-    site = tmp_path / name
-    shutil.copytree(ROOT / "inventory" / name, site)
-    if targets is not None:
-        (site / "targets.yaml").write_text(targets)
-    return site

@@ -12,7 +12,7 @@ import pytest
 import respx
 import yaml
 from cml_fake import LAB_ID, TOKEN, URL, FakeCml, body
-from conftest import copy_site
+from providers_support import copy_site
 
 from automation.errors import LabError
 from automation.models.load import load_site

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_site
+from providers_support import copy_site
 from pydantic import ValidationError
 
 from automation.models.load import load_site

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_site
 from netmiko import BaseConnection, ConnectHandler
+from providers_support import copy_site
 
 from automation.deploy import deploy_site
 from automation.models.design import Site

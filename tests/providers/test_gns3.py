@@ -15,7 +15,7 @@ from typing import Any
 import gns3_server
 import httpx
 import pytest
-from conftest import copy_site
+from providers_support import copy_site
 
 from automation.errors import LabError
 from automation.models.load import load_site
