@@ -12,15 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 
 from automation.emulator.device import Device
 from automation.emulator.session import Frame, Session
+from automation.telnet import ECHO, IAC, SGA, WILL, TelnetLine
 
 log = logging.getLogger(__name__)
 
-IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
-ECHO, SGA = 1, 3
 NEGOTIATION = bytes([IAC, WILL, ECHO, IAC, WILL, SGA])
 
 BOOT_MESSAGES = (
@@ -56,49 +54,6 @@ class ConsoleSession(Session):
             self.stack = [Frame("exec")]
             return
         await super().execute(line)
-
-
-class TelnetLine:
-    """Bytes from a telnet peer with its commands removed; `answer(command, option)` is called for
-    each DO/DONT/WILL/WONT (the server side leaves it None: its offers stand as sent)."""
-
-    def __init__(self, answer: Callable[[int, int], None] | None = None) -> None:
-        self._pending = b""
-        self._answer = answer
-
-    def strip(self, data: bytes) -> bytes:
-        data = self._pending + data
-        self._pending = b""
-        out = bytearray()
-        i = 0
-        while i < len(data):
-            if data[i] != IAC:
-                out.append(data[i])
-                i += 1
-                continue
-            if i + 1 >= len(data):
-                self._pending = data[i:]
-                break
-            cmd = data[i + 1]
-            if cmd == IAC:
-                out.append(IAC)
-                i += 2
-            elif cmd in (DO, DONT, WILL, WONT):
-                if i + 2 >= len(data):
-                    self._pending = data[i:]
-                    break
-                if self._answer is not None:
-                    self._answer(cmd, data[i + 2])
-                i += 3
-            elif cmd == SB:
-                end = data.find(bytes([IAC, SE]), i)
-                if end < 0:
-                    self._pending = data[i:]
-                    break
-                i = end + 2
-            else:
-                i += 2
-        return bytes(out).replace(b"\r\x00", b"\r")
 
 
 class Console:

@@ -12,7 +12,7 @@ import contextlib
 import re
 import time
 
-from automation.emulator.console import DO, DONT, ECHO, IAC, SGA, WILL, WONT, TelnetLine
+from automation.telnet import DO, DONT, ECHO, IAC, SGA, WILL, WONT, TelnetLine
 
 ACCEPTED = {ECHO, SGA}
 
