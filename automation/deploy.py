@@ -42,6 +42,7 @@ class HostReport:
     seconds: float
     saved: bool = False
     rolled_back: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (not in the JSON)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +80,7 @@ def _host_report(name: str, results: AggregatedResult) -> HostReport:
             seconds=outcome.seconds,
             saved=outcome.saved,
             rolled_back=outcome.rolled_back,
+            timings=outcome.timings,
         )
     # The task raised before it could report (unreachable, wrong password, timeout).
     exc = first.exception
@@ -170,6 +172,9 @@ def deploy_devices(
     report = DeployReport()
     for name in sorted(results):
         report.hosts.append(_host_report(name, results))
+        if log.isEnabledFor(logging.DEBUG):
+            timings = ", ".join(f"{k} {v:.3f} s" for k, v in report.hosts[-1].timings.items())
+            log.debug("%s: %s", name, timings)
     nr.close_connections(on_good=True, on_failed=True)
     report.seconds = time.monotonic() - start
     log.info("deploy: %s", asdict(report) if log.isEnabledFor(logging.DEBUG) else report.ok)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.tasks.config import deploy_config, save_config
+from automation.tasks.config import deploy_config, push_config, save_config
 from automation.tasks.running import get_running_config
 
-__all__ = ["deploy_config", "get_running_config", "save_config"]
+__all__ = ["deploy_config", "get_running_config", "push_config", "save_config"]

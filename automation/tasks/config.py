@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from netmiko import ConfigInvalidException
 from nornir.core.task import Result, Task
 
 from automation.models.design import Site
-from automation.platforms.cisco_ios import ERROR_PATTERN, SAVE_OK
+from automation.platforms.cisco_ios import SAVE_OK
 from automation.remediation import remediate
 from automation.render import render_intended
-from automation.tasks.running import get_running_config
+from automation.tasks.running import checked_running_config, get_running_config
+from automation.tasks.session import Transcript, session
 
 log = logging.getLogger(__name__)
-
-_NETMIKO_REJECT = re.compile(r"at command: (?P<cmd>.*?), matched error: (?P<err>.*)", re.S)
 
 
 @dataclass
@@ -33,38 +31,46 @@ class DeployOutcome:
     saved: bool = False
     stage: str = "start"
     seconds: float = 0.0
-
-
-def _connection(task: Task):  # type: ignore[no-untyped-def]
-    return task.host.get_connection("netmiko", task.nornir.config)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, in order
 
 
 def save_config(task: Task) -> Result:
-    output = _connection(task).save_config()
+    output = session(task).run("write memory", timeout=120)
     if SAVE_OK not in output:
         return Result(host=task.host, failed=True, result=output)
     return Result(host=task.host, result=output, changed=True)
 
 
-def _push(task: Task, commands: tuple[str, ...]) -> str:
-    conn = _connection(task)
-    conn.enable()
+class ConfigRejected(Exception):
+    """The device refused lines of a push (or ended the session before its end)."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        reasons = [str(r) for r in transcript.rejected]
+        if not transcript.complete:
+            echoed = transcript.sent[transcript.echoed - 1].strip() if transcript.echoed else "nothing"
+            reasons.append(f"the device ended the session after {echoed!r}")
+            if transcript.echoed == len(transcript.sent):
+                reasons[-1] += " (before the running config could be read back)"
+        super().__init__("; ".join(reasons))
+
+
+def _push(task: Task, commands: Sequence[str]) -> str:
+    """Send the lines in one exchange, every refused line named; the running config after them."""
+    transcript = session(task).configure(commands, then="show running-config")
+    if transcript.rejected or not transcript.complete:
+        raise ConfigRejected(transcript)
+    return checked_running_config(task, transcript.reply)
+
+
+def push_config(task: Task, *, commands: Sequence[str]) -> Result:
+    """Send config lines in one exchange; the result is the running config after them. Refused
+    lines fail the task (`ConfigRejected` names each one); nothing is rolled back or saved."""
     try:
-        output: str = conn.send_config_set(list(commands), error_pattern=ERROR_PATTERN, read_timeout=60)
-    finally:
-        # netmiko stops at a rejected line still inside config mode; leave it, or the next
-        # `show running-config` would itself be rejected.
-        if conn.check_config_mode():
-            conn.exit_config_mode()
-    return output
-
-
-def _rejected_line(exc: ConfigInvalidException) -> str:
-    """`'<line>' rejected: <IOS message>` from netmiko's exception text."""
-    match = _NETMIKO_REJECT.search(str(exc))
-    if not match:
-        return str(exc).strip()
-    return f"{match['cmd'].strip()!r} rejected: {match['err'].strip()}"
+        running = _push(task, commands)
+    except ConfigRejected as exc:
+        return Result(host=task.host, failed=True, exception=exc, result=str(exc))
+    return Result(host=task.host, result=running, changed=True)
 
 
 def deploy_config(
@@ -77,20 +83,31 @@ def deploy_config(
 ) -> Result:
     """Make the device match its intended config; never leave it half done.
 
-    Sends only the hier_config remediation (a device already right gets nothing). After a push the
-    running config is read again: only when nothing remains to remediate is it saved. A rejected
-    line or a failed verification rolls the device back to the running config it had, unsaved.
+    Sends only the hier_config remediation (a device already right gets nothing), in one
+    exchange. After a push the running config is read again: only when nothing remains to
+    remediate is it saved. A rejected line (each one is named) or a failed verification rolls the
+    device back to the running config it had, unsaved. `timings` holds the seconds of each stage.
     """
     start = time.monotonic()
     outcome = DeployOutcome()
     stages = stages if stages is not None else {}
 
+    mark = start
+
     def stage(name: str) -> None:
         # `stages` is shared with the caller, who reports where each device was if interrupted.
+        nonlocal mark
+        now = time.monotonic()
+        if outcome.stage != "start":
+            outcome.timings[outcome.stage] = now - mark
+        mark = now
         outcome.stage = name
         stages[task.host.name] = name
 
+    stage("render")
     intended = render_intended(site, task.host.name)
+    stage("connect")
+    session(task)
     stage("read")
     before = get_running_config(task).result
     plan = remediate(before, intended)
@@ -107,14 +124,13 @@ def deploy_config(
         return Result(host=task.host, result=outcome, failed=True, changed=False)
     stage("push")
     try:
-        _push(task, plan.commands)
+        after = _push(task, plan.commands)
         stage("verify")
-        after = get_running_config(task).result
         left = remediate(after, intended)
         if not left.empty:
             raise _VerifyError(f"still differs after the push: {list(left.commands)[:5]}")
-    except (ConfigInvalidException, _VerifyError) as exc:
-        outcome.error = _rejected_line(exc) if isinstance(exc, ConfigInvalidException) else str(exc)
+    except (ConfigRejected, _VerifyError) as exc:
+        outcome.error = str(exc)
         stage("rollback")
         _roll_back(task, before, outcome)
         stage("rolled back" if outcome.rolled_back else "rollback failed")
@@ -140,11 +156,11 @@ def _roll_back(task: Task, before: str, outcome: DeployOutcome) -> None:
     back = remediate(now, before)
     if not back.empty:
         try:
-            _push(task, back.commands)
-        except ConfigInvalidException as exc:
+            now = _push(task, back.commands)
+        except ConfigRejected as exc:
             log.error("%s: rollback line rejected: %s", task.host.name, exc)
-            outcome.error = f"{outcome.error}; rollback incomplete: {_rejected_line(exc)}"
+            outcome.error = f"{outcome.error}; rollback incomplete: {exc}"
             return
-    outcome.rolled_back = remediate(get_running_config(task).result, before).empty
+    outcome.rolled_back = remediate(now, before).empty
     if not outcome.rolled_back:
         outcome.error = f"{outcome.error}; rollback did not restore the previous config"

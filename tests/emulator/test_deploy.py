@@ -35,13 +35,15 @@ from automation.secrets import Credentials
 SITE = load_site(PROJECT_INVENTORY / "mastertech")
 
 
+def serve_site(tmp: Path) -> ThreadedEmulator:
+    """The site's devices at day 0 on free ports of 127.0.0.1 (not started)."""
+    kinds = {name: "router" if name.startswith("R") else "switch" for name in SITE.devices()}
+    return ThreadedEmulator([device_spec(tmp, name, kind) for name, kind in kinds.items()])
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, int]]]:
-    tmp = tmp_path_factory.mktemp("deploy")
-    specs = [
-        device_spec(tmp, name, "router" if name.startswith("R") else "switch") for name in SITE.devices()
-    ]
-    with ThreadedEmulator(specs) as emu:
+    with serve_site(tmp_path_factory.mktemp("deploy")) as emu:
         yield {name: host.endpoint for name, host in emu.hosts.items()}
 
 
@@ -154,7 +156,8 @@ def test_an_invalid_template_line_is_rolled_back_and_reported(
 
 
 INTERRUPTED_DEPLOY = """
-import json, sys
+import json, sys, time
+from automation.tasks.session import Session
 from automation.deploy import deploy_devices
 from automation.inventory.nornir import init_nornir, ios_devices
 from automation.models import load_site
@@ -162,16 +165,18 @@ from automation.secrets import Credentials
 site = load_site(sys.argv[1])
 endpoints = {k: tuple(v) for k, v in json.loads(sys.argv[2]).items()}
 nr = ios_devices(init_nornir(site.directory, Credentials(sys.argv[3], sys.argv[4], "test"), endpoints))
+real_write = Session._write
+def slow_write(self, lines):  # a slow link: each exchange 0.3 s, so a deploy lasts long enough to interrupt
+    time.sleep(0.3)
+    real_write(self, lines)
+Session._write = slow_write
 print("started", flush=True)
 deploy_devices(nr, site)
 """
 
 
 def test_ctrl_c_leaves_no_device_half_configured(tmp_path: Path) -> None:
-    specs = [
-        device_spec(tmp_path, name, "router" if name.startswith("R") else "switch") for name in SITE.devices()
-    ]
-    with ThreadedEmulator(specs) as emu:
+    with serve_site(tmp_path) as emu:
         endpoints = {name: host.endpoint for name, host in emu.hosts.items()}
         before = {name: managed_scope(_running(endpoint)) for name, endpoint in endpoints.items()}
         argv = [sys.executable, "-c", INTERRUPTED_DEPLOY, str(SITE.directory), json.dumps(endpoints), USER]
