@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/emulator_scale.py [--devices 200] [--workers 50] [--json]
 
-The emulator runs in a child process (so its CPU and memory are measured alone); Nornir with
-nornir-netmiko pushes 30 config lines to every device, saves, and reads `show running-config`.
-Then a drift run: every device's running config read again and compared (hier_config
-remediation) with the config read back after the push; no device may differ.
+The emulator runs in a child process (so its CPU and memory are measured alone); Nornir with the
+toolkit's own tasks (automation.tasks: the deploy's session, one-write push) pushes 30 config
+lines to every device, reads `show running-config` back in the same exchange, and saves.
+Then a drift run: every device's running config read again (`get_running_config`, as `mastertech
+drift` does) and compared (hier_config remediation) with the config read back after the push; no
+device may differ.
 Prints wall time, the emulator's CPU seconds, RSS/PSS and its share of all CPU time used;
 `--json` prints the numbers as one JSON object (bench/run.py reads it).
 Only 127.0.0.1 is used. Not a test: nothing is asserted beyond the run succeeding.
@@ -105,9 +107,9 @@ def main() -> None:
 
     import yaml
     from nornir import InitNornir
-    from nornir_netmiko.tasks import netmiko_save_config, netmiko_send_command, netmiko_send_config
 
     from automation.remediation import remediate
+    from automation.tasks import get_running_config, push_config, save_config
 
     with tempfile.TemporaryDirectory(prefix="emulator-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -158,15 +160,14 @@ def main() -> None:
             intended: dict[str, str] = {}
 
             def job(task):  # type: ignore[no-untyped-def]
-                task.run(task=netmiko_send_config, config_commands=config_lines(task.host["index"]))
-                task.run(task=netmiko_save_config)
-                result = task.run(task=netmiko_send_command, command_string="show running-config")
-                if "interface Loopback19" not in result.result:
+                pushed = task.run(task=push_config, commands=config_lines(task.host["index"]))
+                if "interface Loopback19" not in pushed.result:
                     raise RuntimeError("pushed config missing from show running-config")
-                intended[task.host.name] = result.result
+                task.run(task=save_config)
+                intended[task.host.name] = pushed.result
 
             def drift(task):  # type: ignore[no-untyped-def]
-                result = task.run(task=netmiko_send_command, command_string="show running-config")
+                result = task.run(task=get_running_config)
                 commands = remediate(result.result, intended[task.host.name]).commands
                 if commands:
                     raise RuntimeError(f"drift: {len(commands)} lines differ")
