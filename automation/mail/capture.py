@@ -20,6 +20,7 @@ from typing import Protocol
 import paramiko
 
 from automation.errors import AutomationError
+from automation.polling import until
 from automation.providers.base import Endpoint
 
 log = logging.getLogger(__name__)
@@ -128,14 +129,15 @@ class SshCapture:
             flags = " ".join(IMMEDIATE)
             channel.exec_command(f"echo $$; exec tcpdump -n -U {flags} -i any -w {self._remote} {self.bpf}")
             self._client, self._channel = client, channel
-            seen, deadline = "", time.monotonic() + START_BUDGET
-            while "listening on" not in seen and time.monotonic() < deadline:
-                if channel.recv_ready():
+            seen = ""
+
+            def started() -> bool:
+                nonlocal seen
+                while channel.recv_ready():
                     seen += channel.recv(4096).decode(errors="replace")
-                elif channel.exit_status_ready():
-                    break
-                else:
-                    time.sleep(0.05)
+                return "listening on" in seen or channel.exit_status_ready()
+
+            until(started, START_BUDGET, 0.05)
             self._pid = seen.split("\n", 1)[0].strip()
             if "listening on" not in seen:
                 self.note = f"tcpdump did not start on {self.endpoint.host}: {seen[-200:].strip()}"
@@ -153,9 +155,7 @@ class SshCapture:
             if self._pid.isdigit():
                 client.exec_command(f"kill -INT {self._pid}", timeout=10)[1].read()
             if self._channel is not None:
-                deadline = time.monotonic() + STOP_BUDGET
-                while not self._channel.exit_status_ready() and time.monotonic() < deadline:
-                    time.sleep(0.05)
+                until(self._channel.exit_status_ready, STOP_BUDGET, 0.05)
             self.out.parent.mkdir(parents=True, exist_ok=True)
             # cat, not SFTP: a lab host's sshd need not offer the sftp subsystem.
             _, stdout, _ = client.exec_command(f"cat {self._remote}; rm -f {self._remote}", timeout=30)

@@ -7,12 +7,12 @@ does, on every target; only `service dovecot|postfix start|stop|restart|status` 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from automation.checks.hosts import SshRunner
 from automation.errors import LabError, UsageError
 from automation.models.design import Site
+from automation.polling import until
 from automation.providers.base import LabProvider
 from automation.secrets import server_credentials
 
@@ -41,13 +41,12 @@ class MailServerControl:
 
     def wait_ready(self, name: str, budget: float = READY_BUDGET) -> bool:
         """True once the daemon answers on every port of it inside the server (probed there)."""
-        deadline = time.monotonic() + budget
-        while time.monotonic() < deadline:
+
+        def listening() -> bool:
             answer = self._runner(self.server, "ports_open", {"ports": list(PORTS[name])})
-            if answer.get("open") and all(answer["open"].values()):
-                return True
-            time.sleep(0.5)
-        return False
+            return bool(answer.get("open")) and all(answer["open"].values())
+
+        return until(listening, budget, 0.5)
 
     def close(self) -> None:
         self._runner.close()
