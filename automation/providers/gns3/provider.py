@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlparse
@@ -18,6 +17,7 @@ from automation.checks.hosts import HostRunner, SshRunner
 from automation.errors import LabError, UsageError
 from automation.models.design import Site
 from automation.models.targets import Targets, load_targets
+from automation.polling import until
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.gns3.client import Gns3Client, Gns3Error, hint_for
 from automation.providers.gns3.console import ConsoleBudgets, bootstrap_console
@@ -136,21 +136,22 @@ class GNS3Provider:
 
     def _wait_ssh(self) -> None:
         budget = ConsoleBudgets().scaled(self.delay_factor).boot
-        deadline = time.monotonic() + budget
         devices = [n.name for n in self.site.nodes if n.kind in ("router", "switch")]
-        while True:
+        silent: dict[str, str] = {}
+
+        def all_answer() -> bool:
+            nonlocal silent
             silent = {n: why for n in devices if (why := ssh_banner(self.endpoints()[n], timeout=2))}
-            if not silent:
-                return
-            if time.monotonic() > deadline:
-                listed = ", ".join(
-                    f"{n} ({e.host}: {silent[n]})" for n, e in self.endpoints().items() if n in silent
-                )
-                raise LabError(
-                    f"no SSH on the management network within {budget:.0f} s from {listed}; is this machine "
-                    "on management.prefix (targets.yaml) through the cloud's host interface?"
-                )
-            time.sleep(2)
+            return not silent
+
+        if not until(all_answer, budget, 2.0):
+            listed = ", ".join(
+                f"{n} ({e.host}: {silent[n]})" for n, e in self.endpoints().items() if n in silent
+            )
+            raise LabError(
+                f"no SSH on the management network within {budget:.0f} s from {listed}; is this machine "
+                "on management.prefix (targets.yaml) through the cloud's host interface?"
+            )
 
     def down(self, wipe: bool = False) -> list[str]:
         with self.client() as api:
