@@ -67,7 +67,7 @@ def pss_mb(site: str) -> tuple[float, int]:
 
 def push(site: Site, configs: dict[str, list[str]]) -> None:
     mgmt = {
-        n.name: {"host": n.mgmt.host, "port": n.mgmt.port}
+        n.name: {"host": n.mgmt["host"], "port": n.mgmt["port"]}
         for n in launcher.require_running(site.name).nodes
         if n.mgmt
     }

@@ -287,6 +287,7 @@ def main() -> int:
                     "mail": 1},
     }  # fmt: skip
     started = time.monotonic()
+    failed: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="mastertech-bench-") as tmp:
         bench = Bench(args, Path(tmp))
         for section in SECTIONS:
@@ -294,18 +295,25 @@ def main() -> int:
                 continue
             log(f"{section} ...")
             t0 = time.monotonic()
-            if section == "up":
-                results["up"] = bench.up(keep_last="mail" in only)
-            else:
-                results[section] = getattr(bench, section)()
+            try:
+                if section == "up":
+                    results["up"] = bench.up(keep_last="mail" in only)
+                else:
+                    results[section] = getattr(bench, section)()
+            except Exception as exc:  # one broken measure must not cost the others their results
+                failed[section] = f"{type(exc).__name__}: {exc}"
+                log(f"{section} FAILED: {failed[section]}")
+                continue
             log(f"{section}: {time.monotonic() - t0:.0f} s")
     results["seconds"] = round(time.monotonic() - started, 1)
     results["goals"] = goals(results)
+    if failed:
+        results["failed"] = failed
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     if "fleet" in results:
         plot(results["fleet"], args.plot)
     print(table(results))
-    return 0
+    return 1 if failed else 0
 
 
 def table(results: dict[str, Any]) -> str:
