@@ -19,6 +19,7 @@ from automation.models.design import RouterDesign, Site, SwitchDesign
 from automation.parsers import parse_show
 from automation.parsers.show import POOL_CONFIG
 from automation.platforms.cisco_ios import short_name
+from automation.tasks.session import session
 
 Facts = dict[str, list[dict[str, Any]]]
 
@@ -32,10 +33,11 @@ def collect_facts(task: Task, *, site: Site) -> Result:
     """Run the show commands a device's checks need and parse each one."""
     role = task.host.get("role") or task.host.groups[0].data.get("role")
     commands = ROUTER_COMMANDS if role == "router" else SWITCH_COMMANDS
-    conn = task.host.get_connection("netmiko", task.nornir.config)
+    # The deploy's IOS session: it reads each reply up to the prompt, no fixed delays.
+    cli = session(task)
     facts: Facts = {}
     for command in commands:
-        output = conn.send_command(command, read_timeout=30)
+        output = cli.run(command, timeout=30)
         facts[command] = parse_show(command, output) if output.strip() else []
     return Result(host=task.host, result=facts)
 
