@@ -22,7 +22,7 @@ def bootstrap(
 ) -> None:
     """Print each node's day-0 config (hostname, user, domain, RSA keys, SSH, management address)."""
     from automation.models.targets import load_targets
-    from automation.providers.gns3.day0 import day0_configs
+    from automation.providers.day0 import day0_configs
     from automation.secrets import device_credentials, enable_secret
 
     if target not in ("gns3", "cml"):

@@ -26,8 +26,8 @@ from automation.models.design import Site
 from automation.models.load import load_site
 from automation.models.targets import intended_site, load_targets
 from automation.providers.base import Endpoint
+from automation.providers.day0 import day0_configs
 from automation.providers.gns3.console import ConsoleBudgets, bootstrap_console
-from automation.providers.gns3.day0 import day0_configs
 from automation.secrets import device_credentials
 
 TARGETS = "management:\n  addresses: {R1: 127.0.0.1}\n  prefix: 127.0.0.0/8\n"

@@ -20,9 +20,9 @@ from providers_support import copy_site
 from automation.errors import LabError
 from automation.models.load import load_site
 from automation.platforms.gns3_ports import gns3_port
+from automation.providers.day0 import CONFIG_ZIP, read_config_zip
 from automation.providers.gns3 import GNS3Provider
 from automation.providers.gns3.client import Gns3AuthError, Gns3Client, Gns3Error
-from automation.providers.gns3.day0 import CONFIG_ZIP, read_config_zip
 from automation.providers.gns3.plan import MGMT_SWITCH
 from automation.providers.gns3.settings import Gns3Settings
 

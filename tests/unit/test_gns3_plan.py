@@ -16,7 +16,7 @@ from automation.models.targets import load_targets
 from automation.platforms.gns3_ports import LAYOUTS, gns3_port
 from automation.providers.cml.schema import Topology
 from automation.providers.cml.topology import build_topology, topology_yaml
-from automation.providers.gns3.day0 import config_zip, day0_configs, read_config_zip
+from automation.providers.day0 import config_zip, day0_configs, read_config_zip
 from automation.providers.gns3.plan import MGMT_CLOUD, MGMT_SWITCH, plan_project
 from automation.secrets import Credentials
 

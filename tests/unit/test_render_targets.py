@@ -10,7 +10,7 @@ import pytest
 from automation.inventory import PROJECT_INVENTORY
 from automation.models import load_site
 from automation.models.targets import OOB_TARGETS, intended_site, load_targets
-from automation.providers.gns3.day0 import render_ios
+from automation.providers.day0 import render_ios
 from automation.render import render_device, render_intended
 from automation.secrets import Credentials
 

@@ -23,7 +23,7 @@ from automation.models.design import Site
 from automation.models.targets import load_targets
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.cml.topology import SITE_TAG, build_topology, lab_title, topology_yaml
-from automation.providers.gns3.day0 import day0_configs
+from automation.providers.day0 import day0_configs
 from automation.secrets import api_password, device_credentials, enable_secret, server_credentials
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from automation.models.design import Site
 from automation.models.targets import Targets
 from automation.platforms.gns3_ports import LAYOUTS
 from automation.providers.cml.schema import Interface, LabInfo, Link, Node, Topology
-from automation.providers.gns3.day0 import Day0
+from automation.providers.day0 import Day0
 from automation.providers.gns3.plan import MGMT_CLOUD, MGMT_SWITCH, plan_project
 
 SITE_TAG = "mastertech"

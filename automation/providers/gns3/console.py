@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from automation.errors import DeviceError
-from automation.providers.gns3.day0 import Day0
+from automation.providers.day0 import Day0
 from automation.providers.gns3.telnet import TelnetStream
 
 log = logging.getLogger(__name__)

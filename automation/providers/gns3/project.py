@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from automation.providers.day0 import CONFIG_ZIP, Day0, config_zip
 from automation.providers.gns3.client import Gns3Client, Gns3Error
-from automation.providers.gns3.day0 import CONFIG_ZIP, Day0, config_zip
 from automation.providers.gns3.models import Node, Project, Template, Variable
 from automation.providers.gns3.plan import PlannedEnd, PlannedNode, ProjectPlan
 

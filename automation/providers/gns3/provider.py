@@ -19,9 +19,9 @@ from automation.models.design import Site
 from automation.models.targets import Targets, load_targets
 from automation.polling import until
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
+from automation.providers.day0 import Day0, day0_configs
 from automation.providers.gns3.client import Gns3Client, Gns3Error, hint_for
 from automation.providers.gns3.console import ConsoleBudgets, bootstrap_console
-from automation.providers.gns3.day0 import Day0, day0_configs
 from automation.providers.gns3.models import Node
 from automation.providers.gns3.plan import ProjectPlan, plan_project
 from automation.providers.gns3.project import find_project, reconcile, remove
