@@ -76,9 +76,9 @@ def _notes(status: LabStatus, wide: bool = False) -> None:
     if not wide:
         for n in status.nodes:
             if n.health and n.health.reasons:
-                err.print(f"{n.name} {n.health.state}: {'; '.join(n.health.reasons)}", markup=False)
+                err.print(plain(f"{n.name} {n.health.state}: {'; '.join(n.health.reasons)}"))
     for note in status.notes:
-        err.print(f"note: {note}", markup=False)
+        err.print(plain(f"note: {note}"))
 
 
 @lab_app.command("up")
