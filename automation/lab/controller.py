@@ -194,8 +194,7 @@ class Controller:
         for host in self.emulator.hosts.values():
             self.supervisor.watch(watches.listener(host, loop))
         for name, host in self.emulator.hosts.items():
-            rec = next(r for r in self.state.nodes if r.name == name)
-            rec.mgmt = {"host": host.address, "port": host.port}
+            self._record(name).mgmt = {"host": host.address, "port": host.port}
         self._save()
         log.info("emulator serving %d devices at %.2f s", len(specs), time.monotonic() - t0)
         await asyncio.to_thread(self._hosts)

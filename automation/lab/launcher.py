@@ -26,6 +26,7 @@ from automation.lab.process import ProcessRecord
 from automation.lab.state import LabPaths, LabState, read_state
 from automation.lab.topology import LabPlan, plan_site, plan_to_json
 from automation.models.design import Site
+from automation.platforms.cisco_ios import long_name
 from automation.polling import until
 from automation.secrets import device_credentials, enable_secret, linux_lab_credentials
 
@@ -211,7 +212,7 @@ def exec_argv(state: LabState, node: str, command: list[str]) -> list[str]:
 
 def capture_argv(state: LabState, node: str, iface: str, out: Path, count: int | None) -> list[str]:
     rec = node_record(state, node)
-    ifname = iface if iface in _ifnames(rec.netns) else port_ifname(_expand(iface))
+    ifname = iface if iface in _ifnames(rec.netns) else port_ifname(long_name(iface) or iface)
     if ifname not in _ifnames(rec.netns):
         raise UsageError(
             f"{rec.name} has no interface {iface!r}; it has {', '.join(sorted(_ifnames(rec.netns)))}"
@@ -224,12 +225,3 @@ def capture_argv(state: LabState, node: str, iface: str, out: Path, count: int |
 
 def _ifnames(namespace: str) -> set[str]:
     return {row["ifname"] for row in ip_json(namespace, "link", "show")}
-
-
-def _expand(name: str) -> str:
-    """`Gi0/1`, `g0/1` -> `GigabitEthernet0/1`."""
-    low = name.lower()
-    for prefix in ("gigabitethernet", "gi", "g"):
-        if low.startswith(prefix) and low[len(prefix) :][:1].isdigit():
-            return "GigabitEthernet" + name[len(prefix) :]
-    return name

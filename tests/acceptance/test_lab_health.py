@@ -145,14 +145,13 @@ def test_killed_server_service_is_restarted(lab: SiteLab, node: str, daemon: str
 def test_killed_server_node_boots_again_with_its_services(lab: SiteLab) -> None:
     """SIGKILL of a server node's PID 1 ends every process of the node; it boots again at the
     same endpoint, its services start again, and the mail it held is still there."""
-    before = _node(lab, "MAIL")
-    init = before["mgmt"]
+    endpoint = _node(lab, "MAIL")["mgmt"]
     state = read_state(LabPaths.for_site(SITE))
     assert state is not None
     pid1 = next(n.init for n in state.nodes if n.name == "MAIL")
     assert pid1 is not None
     _kill_and_heal(lab, "MAIL", "node", lambda: os.kill(pid1["pid"], signal.SIGKILL))
-    assert _node(lab, "MAIL")["mgmt"] == init  # the endpoint did not move
+    assert _node(lab, "MAIL")["mgmt"] == endpoint  # the endpoint did not move
     for service in ("postfix", "dovecot"):
         _poll(
             lambda s=service: _node(lab, "MAIL")["health"]["restarts"].get(s, 0) > 0,
