@@ -35,7 +35,7 @@ from automation.inventory import resolve_site_dir
 from automation.inventory.nornir import device_nornir, limit_hosts
 from automation.models import load_site
 from automation.models.design import Site
-from automation.models.targets import intended_site
+from automation.models.targets import OOB_TARGETS, intended_site
 from automation.polling import poll
 from automation.providers import LabProvider, LabStatus, provider_for
 
@@ -149,7 +149,10 @@ class ServersConfigured:
 def configure_servers(site: Site, provider: LabProvider) -> ServersConfigured:
     from automation.ansible.runner import run_playbook  # ansible-runner is slow to import: only when used
 
-    return ServersConfigured(run_playbook(site, "site.yml", endpoints=provider.endpoints()))
+    # Nodes the gns3 and cml targets built run a stock Linux image: the playbooks install the
+    # daemons there first.
+    fresh = {"mt_install_packages": provider.name in OOB_TARGETS}
+    return ServersConfigured(run_playbook(site, "site.yml", endpoints=provider.endpoints(), extra_vars=fresh))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ password in a mail client) opens nothing else:
 - the devices' enable secret: MASTERTECH_ENABLE_SECRET, else the vault's `enable_secret`;
 - the servers' login (SSH, Ansible): MASTERTECH_SERVER_USERNAME (default `root`) and
   MASTERTECH_SERVER_PASSWORD, else the vault's `server_password`;
+- a fresh Linux image's console login, for the day-0 typed there (gns3 target):
+  MASTERTECH_CONSOLE_USERNAME (default `root`) and MASTERTECH_CONSOLE_PASSWORD, else the vault's
+  `console_password`, else none (an image whose console logs in without one);
 - each mail user's password: MASTERTECH_MAIL_PASSWORD_<USER> (upper case, other characters as `_`),
   else the vault's `mail_passwords: {user: password}`.
 
@@ -43,6 +46,7 @@ DEFAULT_SERVER_USERNAME = "root"
 DEVICE_KEY = "password"
 ENABLE_KEY = "enable_secret"
 SERVER_KEY = "server_password"
+CONSOLE_KEY = "console_password"
 MAIL_KEY = "mail_passwords"
 
 
@@ -207,6 +211,30 @@ def server_credentials(generate: bool = True) -> Credentials:
         SERVER_KEY, generate=generate, what="server password (MASTERTECH_SERVER_PASSWORD)"
     )
     return Credentials(username, value, source)
+
+
+@dataclass(frozen=True)
+class ConsoleLogin:
+    """How to log in on a fresh Linux image's console; `password` None: the image asks for none."""
+
+    username: str
+    password: str | None
+
+    def __repr__(self) -> str:
+        return f"ConsoleLogin(username={self.username!r}, password={'***' if self.password else None})"
+
+
+def console_login() -> ConsoleLogin:
+    """The console login of the Linux images (never generated: the image decides it)."""
+    username = _checked_user(
+        os.environ.get("MASTERTECH_CONSOLE_USERNAME") or DEFAULT_SERVER_USERNAME,
+        "MASTERTECH_CONSOLE_USERNAME",
+    )
+    password = os.environ.get("MASTERTECH_CONSOLE_PASSWORD")
+    if password:
+        return ConsoleLogin(username, _checked(password, "MASTERTECH_CONSOLE_PASSWORD"))
+    stored = _lookup(_read_vault(vault_path()), CONSOLE_KEY, None)
+    return ConsoleLogin(username, _checked(stored, f"{CONSOLE_KEY} in {vault_path()}") if stored else None)
 
 
 def linux_lab_credentials() -> Credentials:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,7 @@ def run_playbook(
     data_dir: Path | None = None,
     on_event: Callable[[ProgressEvent], None] | None = None,
     timeout: int | None = None,
+    extra_vars: Mapping[str, bool | int | str] | None = None,
 ) -> PlaybookResult:
     """Run playbooks/<playbook> against the site and summarise it per host.
 
@@ -184,6 +185,7 @@ def run_playbook(
     one. `data_dir` (a lab directory) keeps the run's artifacts under <data_dir>/ansible; without
     it a temporary directory is used and removed. `check` and `diff` are Ansible's --check and
     --diff: drift detection runs `check=True, diff=True` and reads `changed` per host.
+    `extra_vars` are the toolkit's own switches (never site data), e.g. mt_install_packages.
     """
     import ansible_runner
 
@@ -213,6 +215,7 @@ def run_playbook(
                 event_handler=collector,
                 quiet=True,
                 timeout=timeout,
+                extravars=dict(extra_vars or {}),
                 rotate_artifacts=5,
                 settings={"suppress_ansible_output": True},
             )

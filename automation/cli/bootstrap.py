@@ -23,16 +23,19 @@ def bootstrap(
     """Print each node's day-0 config (hostname, user, domain, RSA keys, SSH, management address)."""
     from automation.models.targets import load_targets
     from automation.providers.day0 import day0_configs
-    from automation.secrets import device_credentials, enable_secret
+    from automation.secrets import device_credentials, enable_secret, server_credentials
 
     if target not in ("gns3", "cml"):
         raise UsageError(f"--target must be gns3 or cml, not {target!r}")
     if not print_:
         raise UsageError("give --print: bootstrap only prints the day-0 configs (`lab up` applies them)")
     design = open_site(site, inventory)
-    configs = day0_configs(design, load_targets(design), device_credentials(), enable_secret())
+    configs = day0_configs(
+        design, load_targets(design), device_credentials(), enable_secret(), hosts=server_credentials()
+    )
     for day0 in configs.values():
-        typer.echo(f"! ---- {day0.node} ({day0.kind}, {day0.platform}) ----")
+        comment = "!" if day0.platform == "cisco_ios" else "#"
+        typer.echo(f"{comment} ---- {day0.node} ({day0.kind}, {day0.platform}) ----")
         typer.echo(day0.text.rstrip("\n"))
         typer.echo("")
 

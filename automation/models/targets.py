@@ -68,6 +68,8 @@ class Gns3(Strict):
     templates: dict[Kind, Name] = Field(default_factory=dict)
     computes: Computes = Computes()
     day0: Literal["auto", "config_disk", "console"] = "auto"
+    # Linux nodes: day-0 typed on their console, or none (an image already set up for SSH).
+    linux_day0: Literal["console", "none"] = "console"
     spacing: Annotated[StrictInt, Field(ge=50, le=1000)] = 150
     keep_project: bool = False  # `down` stops the nodes and keeps the project
     delay_factor: Annotated[float, Field(gt=0, le=100)] = 1.0  # scales boot and console budgets
@@ -78,6 +80,9 @@ class Cml(Strict):
     node_definitions: dict[Kind, Name] = Field(default_factory=dict)
     image_definitions: dict[Kind, Name] = Field(default_factory=dict)
     external_connector: Name = "System Bridge"
+    # How a Linux node reads its day-0 `configuration`: cloud-init user data, or a shell script
+    # run at boot; default by node definition (SHELL_DAY0_DEFINITIONS).
+    linux_day0: dict[Literal["server", "pc"], Literal["cloud-init", "shell"]] = Field(default_factory=dict)
 
 
 class TargetsFile(Strict):
@@ -90,6 +95,11 @@ DEFAULT_TEMPLATES: dict[str, str] = {"router": "IOSv", "switch": "IOSvL2", "serv
 DEFAULT_NODE_DEFINITIONS: dict[str, str] = {
     "router": "iosv", "switch": "iosvl2", "server": "ubuntu", "pc": "alpine",
 }  # fmt: skip
+
+
+# CML node definitions whose `configuration` is a shell script run at boot (Alpine based, Tiny
+# Core); the others (ubuntu, debian, fedora, ...) are cloud images reading cloud-init user data.
+SHELL_DAY0_DEFINITIONS = frozenset({"alpine", "desktop", "server"})
 
 
 MGMT_DESCRIPTION = "out-of-band management"
@@ -125,6 +135,13 @@ class Targets:
     def node_definition(self, kind: str) -> str:
         defs = self.file.cml.node_definitions
         return str(defs.get(kind, DEFAULT_NODE_DEFINITIONS[kind]))  # type: ignore[call-overload]
+
+    def linux_day0(self, kind: str) -> str:
+        """ "cloud-init" or "shell": how a CML Linux node of `kind` takes its day-0."""
+        chosen = self.file.cml.linux_day0.get(kind)  # type: ignore[call-overload]
+        if chosen is not None:
+            return str(chosen)
+        return "shell" if self.node_definition(kind) in SHELL_DAY0_DEFINITIONS else "cloud-init"
 
     def compute(self, node: str, kind: str) -> str:
         computes = self.file.gns3.computes

@@ -2,16 +2,21 @@
 
 An IOS device gets hostname, enable secret, its user, the domain name before the RSA keys,
 `ip ssh version 2` and its out-of-band management address (templates/cisco_ios/day0.j2).
-A Linux host gets its hostname and management address as shell lines.
-The same text goes to GNS3's config disk, CML's node `configuration`, the console bootstrap and
-`lab bootstrap --print`.
+A Linux host gets a POSIX sh script (templates/linux/day0.sh.j2): hostname, management address,
+its department address (a PC by DHCP, a server static with its gateway), kept for every boot,
+then the automation's login and sshd with password login. The same text goes to GNS3's config
+disk or the console bootstrap, CML's node `configuration` (as is, or inside a #cloud-config for
+images that run cloud-init) and `lab bootstrap --print`.
 """
 
 from __future__ import annotations
 
 import io
+import ipaddress
 import zipfile
 from dataclasses import dataclass
+
+import yaml
 
 from automation.models.design import NodeInfo, Site
 from automation.models.targets import MgmtNode, Targets
@@ -20,6 +25,8 @@ from automation.secrets import Credentials
 
 IOS_CONFIG_FILE = "ios_config.txt"  # what IOSv reads from its config disk at first boot
 CONFIG_ZIP = "config.zip"  # what GNS3 copies onto a qemu node's config disk
+NET_SCRIPT = "/usr/local/sbin/mastertech-net"  # a Linux host's network, run at every boot
+CLOUD_INIT_SCRIPT = "/run/mastertech-day0.sh"  # where cloud-init drops the day-0 before running it
 
 
 @dataclass(frozen=True)
@@ -44,16 +51,70 @@ def render_ios(node: NodeInfo, mgmt: MgmtNode, domain: str, creds: Credentials, 
     )  # fmt: skip
 
 
-def render_linux(node: NodeInfo, mgmt: MgmtNode) -> str:
-    return (
-        f"hostname {node.name}\n"
-        f"ip link set {mgmt.interface} up\n"
-        f"ip address add {mgmt.address} dev {mgmt.interface}\n"
-    )
+@dataclass(frozen=True)
+class HostData:
+    """A Linux host's department interface: a static address (servers), else DHCP (PCs)."""
+
+    interface: str
+    address: ipaddress.IPv4Interface | None
+    gateway: ipaddress.IPv4Address | None
 
 
-def day0_configs(site: Site, targets: Targets, creds: Credentials, enable: str | None) -> dict[str, Day0]:
-    """Every node's day-0, by node name, in the site's order."""
+def host_data(site: Site, name: str) -> HostData | None:
+    """Where `name` meets its switch, from the site's cables; None for a host without a cable."""
+    interface = next((end.interface for c in site.cables for end in (c.a, c.b) if end.node == name), None)
+    if interface is None:
+        return None
+    server = next((s for s in site.servers if s.name == name), None)
+    if server is not None:
+        return HostData(interface, server.address, server.gateway)
+    pc = next((p for p in site.pcs if p.name == name), None)
+    if pc is not None and pc.address is not None:
+        return HostData(interface, pc.address, pc.gateway)
+    return HostData(interface, None, None)
+
+
+def render_linux(site: Site, node: NodeInfo, mgmt: MgmtNode, hosts: Credentials) -> str:
+    return environment().get_template("linux/day0.sh.j2").render(
+        node=node, hostname=node.name.lower(), mgmt=mgmt, data=host_data(site, node.name),
+        username=hosts.username, password=hosts.password, net_script=NET_SCRIPT,
+    )  # fmt: skip
+
+
+def cloud_config(day0: Day0) -> str:
+    """`day0` of a Linux host as cloud-init user data: the script dropped in /run, run once, removed.
+
+    The script stays the one source of truth; cloud-init only carries it (ubuntu and other cloud
+    images read this from CML's `configuration` or a NoCloud seed).
+    """
+    if day0.platform != "linux":
+        raise ValueError(f"{day0.node}: cloud-init carries Linux day-0 only")
+    data = {
+        "hostname": day0.node.lower(),
+        "write_files": [{"path": CLOUD_INIT_SCRIPT, "permissions": "0700", "content": day0.text}],
+        "runcmd": [
+            ["sh", "-c", f"sh {CLOUD_INIT_SCRIPT}; status=$?; rm -f {CLOUD_INIT_SCRIPT}; exit $status"]
+        ],
+    }
+    return "#cloud-config\n" + yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, width=1000)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Safe YAML with multi-line text as `|` blocks, so the user data reads like the script."""
+
+
+_BlockDumper.add_representer(
+    str,
+    lambda dumper, value: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
+    ),
+)
+
+
+def day0_configs(
+    site: Site, targets: Targets, creds: Credentials, enable: str | None, *, hosts: Credentials
+) -> dict[str, Day0]:
+    """Every node's day-0, by node name, in the site's order. `hosts`: the Linux hosts' login."""
     out: dict[str, Day0] = {}
     for node in site.nodes:
         mgmt = targets.mgmt(node.name)
@@ -61,7 +122,7 @@ def day0_configs(site: Site, targets: Targets, creds: Credentials, enable: str |
             text = render_ios(node, mgmt, site.domain, creds, enable)
             out[node.name] = Day0(node.name, node.kind, "cisco_ios", text)
         else:
-            out[node.name] = Day0(node.name, node.kind, "linux", render_linux(node, mgmt))
+            out[node.name] = Day0(node.name, node.kind, "linux", render_linux(site, node, mgmt, hosts))
     return out
 
 

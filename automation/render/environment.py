@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -33,4 +34,5 @@ def environment(root: Path = TEMPLATES_DIR) -> jinja2.Environment:
         autoescape=False,  # device configs, not HTML
     )
     env.filters["vlan_list"] = _allowed_vlans
+    env.filters["sh"] = lambda value: shlex.quote(str(value))  # a value as one shell word, inert
     return env

@@ -28,7 +28,7 @@ from automation.models.targets import intended_site, load_targets
 from automation.providers.base import Endpoint
 from automation.providers.day0 import day0_configs
 from automation.providers.gns3.console import ConsoleBudgets, bootstrap_console
-from automation.secrets import device_credentials
+from automation.secrets import Credentials, device_credentials
 
 TARGETS = "management:\n  addresses: {R1: 127.0.0.1}\n  prefix: 127.0.0.0/8\n"
 FAST = ConsoleBudgets().scaled(0.05)  # connect 3 s, boot 30 s, a line 1.5 s, the RSA keys 6 s
@@ -66,7 +66,8 @@ def fresh_r1(tmp_path: Path) -> Iterator[tuple[int, int]]:
 
 def _bootstrap(tmp_path: Path, console: int) -> Site:
     site = load_site(copy_site(tmp_path, targets=TARGETS))
-    day0 = day0_configs(site, load_targets(site), device_credentials(), "day0-enable-1")["R1"]
+    hosts = Credentials("root", "host-1", "test")
+    day0 = day0_configs(site, load_targets(site), device_credentials(), "day0-enable-1", hosts=hosts)["R1"]
     result = asyncio.run(bootstrap_console("R1", "127.0.0.1", console, day0, budgets=FAST))
     assert result.answered == ("setup", "press_return", "user", "privileged")
     return site

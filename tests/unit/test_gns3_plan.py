@@ -3,7 +3,9 @@ links, compute placement), day-0 texts and the CML lab YAML."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from automation.models.targets import load_targets
 from automation.platforms.gns3_ports import LAYOUTS, gns3_port
 from automation.providers.cml.schema import Topology
 from automation.providers.cml.topology import build_topology, topology_yaml
-from automation.providers.day0 import config_zip, day0_configs, read_config_zip
+from automation.providers.day0 import cloud_config, config_zip, day0_configs, read_config_zip
 from automation.providers.gns3.plan import MGMT_CLOUD, MGMT_SWITCH, plan_project
 from automation.secrets import Credentials
 
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.unit
 
 SITE = load_site(PROJECT_INVENTORY / "mastertech")
 CREDS = Credentials("admin", "pw-1", "test")
+HOSTS = Credentials("root", "host-pw-1", "test")
 
 
 @pytest.mark.parametrize("kind", list(LAYOUTS))
@@ -87,7 +90,7 @@ def test_no_cloud_and_a_switch_template(tmp_path: Path) -> None:
 
 
 def test_ios_day0_domain_before_keys_ssh_v2_and_management_address() -> None:
-    day0 = day0_configs(SITE, load_targets(SITE), CREDS, "en-1")
+    day0 = day0_configs(SITE, load_targets(SITE), CREDS, "en-1", hosts=HOSTS)
     r1 = day0["R1"].text.splitlines()
     assert r1[0] == "hostname R1" and "enable secret en-1" in r1
     assert r1.index("ip domain name mastertech.com") < r1.index("crypto key generate rsa modulus 2048")
@@ -99,20 +102,68 @@ def test_ios_day0_domain_before_keys_ssh_v2_and_management_address() -> None:
     assert read_config_zip(config_zip(day0["R1"])) == day0["R1"].text
 
 
-def test_linux_day0_sets_hostname_and_management_address() -> None:
-    pc = next(p.name for p in SITE.pcs)
-    text = day0_configs(SITE, load_targets(SITE), CREDS, None)[pc].text
-    mgmt = load_targets(SITE).mgmt(pc)
-    assert text.splitlines() == [
-        f"hostname {pc}",
-        "ip link set eth1 up",
-        f"ip address add {mgmt.address} dev eth1",
-    ]
+def _sh_syntax_ok(text: str) -> None:
+    proc = subprocess.run(["sh", "-n"], input=text, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_linux_day0_pc_takes_dhcp_and_server_keeps_its_static_address() -> None:
+    targets = load_targets(SITE)
+    day0 = day0_configs(SITE, targets, CREDS, None, hosts=HOSTS)
+    pc = SITE.pcs[0]
+    text = day0[pc.name].text
+    _sh_syntax_ok(text)
+    mgmt = targets.mgmt(pc.name)
+    assert f"ip address replace {mgmt.address} dev {mgmt.interface}" in text
+    assert "dhclient -nw eth0" in text and "ip route replace default" not in text
+    assert f"hostname {pc.name.lower()} " in text
+    server = SITE.servers[0]
+    text = day0[server.name].text
+    _sh_syntax_ok(text)
+    assert f"ip address replace {server.address} dev eth0" in text
+    assert f"ip route replace default via {server.gateway} dev eth0" in text
+    assert "dhclient" not in text
+    # The password goes to chpasswd only, never into the script kept for every boot.
+    net = text.split("<<'MASTERTECH_NET'\n", 1)[1].split("\nMASTERTECH_NET\n", 1)[0]
+    assert "host-pw-1" in text and "host-pw-1" not in net
+
+
+def test_linux_day0_quotes_a_hostile_password_as_one_word() -> None:
+    hostile = "a'b\"$(reboot)`id`;rm -rf /"
+    text = day0_configs(SITE, load_targets(SITE), CREDS, None, hosts=Credentials("root", hostile, "t"))
+    line = next(ln for ln in text[SITE.pcs[0].name].text.splitlines() if "chpasswd" in ln)
+    words = shlex.split(line.split("|")[0])
+    assert words == ["printf", "%s:%s\\n", "root", hostile]
+
+
+def test_cloud_config_carries_the_script_unchanged() -> None:
+    day0 = day0_configs(SITE, load_targets(SITE), CREDS, None, hosts=HOSTS)[SITE.servers[0].name]
+    text = cloud_config(day0)
+    assert text.startswith("#cloud-config\n")
+    data = yaml.safe_load(text)
+    assert data["hostname"] == SITE.servers[0].name.lower()
+    assert data["write_files"][0]["content"] == day0.text
+    assert data["runcmd"][0][:2] == ["sh", "-c"] and data["write_files"][0]["permissions"] == "0700"
+    with pytest.raises(ValueError):
+        cloud_config(day0_configs(SITE, load_targets(SITE), CREDS, None, hosts=HOSTS)["R1"])
+
+
+def test_cml_linux_configuration_follows_the_node_definition(tmp_path: Path) -> None:
+    site = with_targets(tmp_path, "cml:\n  node_definitions: {server: ubuntu, pc: alpine}\n")
+    targets = load_targets(site)
+    raw = yaml.safe_load(topology_yaml(build_topology(site, targets, day0_configs(
+        site, targets, CREDS, None, hosts=HOSTS))))  # fmt: skip
+    nodes = {n["label"]: n for n in raw["nodes"]}
+    assert nodes[site.servers[0].name]["configuration"].startswith("#cloud-config\n")
+    assert nodes[site.pcs[0].name]["configuration"].startswith("#!/bin/sh\n")
+    site = with_targets(tmp_path / "b", "cml:\n  linux_day0: {server: shell, pc: cloud-init}\n")
+    targets = load_targets(site)
+    assert (targets.linux_day0("server"), targets.linux_day0("pc")) == ("shell", "cloud-init")
 
 
 def test_cml_yaml_nodes_interfaces_and_links() -> None:
     targets = load_targets(SITE)
-    topology = build_topology(SITE, targets, day0_configs(SITE, targets, CREDS, None))
+    topology = build_topology(SITE, targets, day0_configs(SITE, targets, CREDS, None, hosts=HOSTS))
     raw = yaml.safe_load(topology_yaml(topology))
     Topology.model_validate(raw)
     nodes = {n["label"]: n for n in raw["nodes"]}

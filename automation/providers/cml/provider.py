@@ -99,7 +99,9 @@ class CMLProvider:
         return self._connector(self._settings)
 
     def lab_yaml(self) -> str:
-        day0 = day0_configs(self.site, self.targets, device_credentials(), enable_secret())
+        day0 = day0_configs(
+            self.site, self.targets, device_credentials(), enable_secret(), hosts=server_credentials()
+        )
         return topology_yaml(build_topology(self.site, self.targets, day0))
 
     def _ours(self, client: Any) -> Any | None:

@@ -10,7 +10,7 @@ from automation.models.design import Site
 from automation.models.targets import Targets
 from automation.platforms.gns3_ports import LAYOUTS
 from automation.providers.cml.schema import Interface, LabInfo, Link, Node, Topology
-from automation.providers.day0 import Day0
+from automation.providers.day0 import Day0, cloud_config
 from automation.providers.gns3.plan import MGMT_CLOUD, MGMT_SWITCH, plan_project
 
 SITE_TAG = "mastertech"
@@ -26,6 +26,13 @@ def _interfaces(kind: str) -> list[Interface]:
     return [Interface(id=f"i{n}", label=layout.interface(n), slot=n) for n in range(layout.adapters)]
 
 
+def node_configuration(day0: Day0, targets: Targets) -> str:
+    """What CML gets as a node's `configuration`: IOS text, a shell script, or cloud-init user data."""
+    if day0.platform == "linux" and targets.linux_day0(day0.kind) == "cloud-init":
+        return cloud_config(day0)
+    return day0.text
+
+
 def build_topology(site: Site, targets: Targets, day0: dict[str, Day0]) -> Topology:
     plan = plan_project(site, targets)  # the same layout as the GNS3 project
     nodes: list[Node] = []
@@ -36,8 +43,8 @@ def build_topology(site: Site, targets: Targets, day0: dict[str, Day0]) -> Topol
         image = targets.file.cml.image_definitions.get(info.kind)  # type: ignore[call-overload]
         nodes.append(Node(
             id=ids[info.name], label=info.name, node_definition=targets.node_definition(info.kind),
-            x=planned.x, y=planned.y, configuration=day0[info.name].text, image_definition=image,
-            tags=[SITE_TAG], interfaces=_interfaces(info.kind),
+            x=planned.x, y=planned.y, configuration=node_configuration(day0[info.name], targets),
+            image_definition=image, tags=[SITE_TAG], interfaces=_interfaces(info.kind),
         ))  # fmt: skip
     count = len(site.nodes) + 1
     switch_ports = [Interface(id=f"i{p}", label=f"port{p}", slot=p) for p in range(count)]

@@ -13,7 +13,9 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -72,8 +74,8 @@ class ConsoleBudgets(Frozen):
     keys: float = 120  # `crypto key generate rsa` on a slow CPU
     save: float = 60
 
-    def scaled(self, factor: float) -> ConsoleBudgets:
-        return ConsoleBudgets(**{k: v * factor for k, v in self.model_dump().items()})
+    def scaled(self, factor: float) -> Self:
+        return type(self)(**{k: v * factor for k, v in self.model_dump().items()})
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _compile(answers: dict[str, Answer]) -> dict[str, re.Pattern[str]]:
     return {k: re.compile(a.pattern) for k, a in answers.items()}
 
 
-async def _connect(host: str, port: int, node: str, budget: float) -> TelnetStream:
+async def connect(host: str, port: int, node: str, budget: float) -> TelnetStream:
     deadline = time.monotonic() + budget
     while True:
         try:
@@ -101,31 +103,45 @@ async def _connect(host: str, port: int, node: str, budget: float) -> TelnetStre
             await asyncio.sleep(1)
 
 
-async def _boot(stream: TelnetStream, node: str, d: ConsoleDialogue, b: ConsoleBudgets) -> list[str]:
-    """Answer the boot questions until the privileged prompt; the prompts met, in order."""
-    patterns = _compile(d.boot)
-    met: list[str] = []
+async def prompts(
+    stream: TelnetStream,
+    node: str,
+    patterns: dict[str, re.Pattern[str]],
+    wake: str,
+    b: ConsoleBudgets,
+    what: str,
+) -> AsyncIterator[str]:
+    """The keys of `patterns` as the booting console shows them, waking it while it is silent;
+    DeviceError when none shows within the boot budget. The caller answers each one."""
     deadline = time.monotonic() + b.boot
-    stream.send(d.wake)
+    stream.send(wake)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             raise DeviceError(
-                f"{node}: no IOS prompt on the console within {b.boot:.0f} s (last output: "
+                f"{node}: no {what} on the console within {b.boot:.0f} s (last output: "
                 f"{stream.buffer[-120:]!r}); raise the delay factor for a slow compute"
             )
         try:
             key, _ = await stream.expect(patterns, min(left, b.wake_every))
         except TimeoutError:
-            stream.send(d.wake)
+            stream.send(wake)
             continue
+        yield key
+
+
+async def _boot(stream: TelnetStream, node: str, d: ConsoleDialogue, b: ConsoleBudgets) -> list[str]:
+    """Answer the boot questions until the privileged prompt; the prompts met, in order."""
+    met: list[str] = []
+    async for key in prompts(stream, node, _compile(d.boot), d.wake, b, "IOS prompt"):
         met.append(key)
         answer = d.boot[key]
         if key == "password":
             raise DeviceError(f"{node}: the console asks for the enable secret: it is configured already")
         if answer.send is None:
-            return met
+            break
         stream.send(answer.send)
+    return met
 
 
 async def _line(stream: TelnetStream, node: str, line: str, d: ConsoleDialogue, budget: float) -> None:
@@ -151,7 +167,7 @@ async def bootstrap_console(
     """Type `day0` into a fresh device over its telnet console and save it."""
     b = (budgets or ConsoleBudgets()).scaled(delay_factor)
     started = time.monotonic()
-    stream = await _connect(host, port, node, b.connect)
+    stream = await connect(host, port, node, b.connect)
     try:
         met = await _boot(stream, node, dialogue, b)
         log.info("%s: at the privileged prompt after %s", node, ", ".join(met))

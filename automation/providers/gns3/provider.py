@@ -1,15 +1,16 @@
 """The `gns3` target: the site built as a GNS3 project through the controller's API v3.
 
 `up()` reconciles the project with the site (adds what is missing), starts the nodes, gives every
-new IOS device its day-0 (config disk, else the console) and waits for SSH on the out-of-band
-management addresses. `down()` removes what the toolkit made; `keep_project` only stops it.
+IOS device not yet answering SSH its day-0 (config disk, else the console) and every such Linux
+host its day-0 script over its console, then waits for SSH on the out-of-band management
+addresses of all of them. `down()` removes what the toolkit made; `keep_project` only stops it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
@@ -21,13 +22,14 @@ from automation.polling import until
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.day0 import Day0, day0_configs
 from automation.providers.gns3.client import Gns3Client, Gns3Error, hint_for
-from automation.providers.gns3.console import ConsoleBudgets, bootstrap_console
+from automation.providers.gns3.console import BootstrapResult, ConsoleBudgets, bootstrap_console
+from automation.providers.gns3.linux_console import bootstrap_linux_console
 from automation.providers.gns3.models import Node
 from automation.providers.gns3.plan import ProjectPlan, plan_project
 from automation.providers.gns3.project import find_project, reconcile, remove
 from automation.providers.gns3.settings import Gns3Settings, gns3_settings
 from automation.providers.static import ssh_banner
-from automation.secrets import device_credentials, enable_secret, server_credentials
+from automation.secrets import console_login, device_credentials, enable_secret, server_credentials
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,9 @@ class GNS3Provider:
             yield api
 
     def day0(self) -> dict[str, Day0]:
-        return day0_configs(self.site, self.targets, device_credentials(), enable_secret())
+        return day0_configs(
+            self.site, self.targets, device_credentials(), enable_secret(), hosts=server_credentials()
+        )
 
     # --- LabProvider ------------------------------------------------------------------------------
 
@@ -84,11 +88,15 @@ class GNS3Provider:
             self._start(api, result.project.project_id, result.nodes)
             nodes = {n.name: n for n in api.nodes(result.project.project_id)}
         console = [
-            n for n in self.plan.nodes
+            n.name for n in self.plan.nodes
             if day0.get(n.name) and day0[n.name].platform == "cisco_ios"
             and (mode == "console" or not result.templates[n.template or ""].create_config_disk)
         ]  # fmt: skip
-        self._bootstrap([n.name for n in console], nodes, day0)
+        if self.targets.file.gns3.linux_day0 == "console":
+            console += [
+                n.name for n in self.plan.nodes if n.name in day0 and day0[n.name].platform == "linux"
+            ]
+        self._bootstrap(console, nodes, day0)
         self._wait_ssh()
         return self.status()
 
@@ -124,11 +132,21 @@ class GNS3Provider:
         if not todo:
             return
 
+        login = console_login() if any(day0[n].platform == "linux" for n in todo) else None
+
         async def run_all() -> None:
-            jobs = []
+            jobs: list[Awaitable[BootstrapResult]] = []
             for name in todo:
                 host, port = self._console_address(nodes[name])
-                jobs.append(bootstrap_console(name, host, port, day0[name], delay_factor=self.delay_factor))
+                if day0[name].platform == "linux":
+                    assert login is not None
+                    jobs.append(bootstrap_linux_console(
+                        name, host, port, day0[name], login, delay_factor=self.delay_factor
+                    ))  # fmt: skip
+                else:
+                    jobs.append(
+                        bootstrap_console(name, host, port, day0[name], delay_factor=self.delay_factor)
+                    )
             for result in await asyncio.gather(*jobs):
                 log.info("%s: day-0 typed on the console in %.1f s", result.node, result.seconds)
 
@@ -136,7 +154,8 @@ class GNS3Provider:
 
     def _wait_ssh(self) -> None:
         budget = ConsoleBudgets().scaled(self.delay_factor).boot
-        devices = [n.name for n in self.site.nodes if n.kind in ("router", "switch")]
+        linux = self.targets.file.gns3.linux_day0 == "console"
+        devices = [n.name for n in self.site.nodes if linux or n.kind in ("router", "switch")]
         silent: dict[str, str] = {}
 
         def all_answer() -> bool:

@@ -2,7 +2,8 @@
 
 It answers option negotiation the way a terminal does with IOS: it accepts the server's ECHO and
 SUPPRESS-GO-AHEAD and refuses everything else, and hands over the data with the IAC commands
-taken out.
+taken out, and terminal control sequences too (a Linux shell's colours, window titles and
+bracketed-paste switches would otherwise sit between a prompt and the end of the text).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 from automation.telnet import DO, DONT, ECHO, IAC, SGA, WILL, WONT, TelnetLine
 
 ACCEPTED = {ECHO, SGA}
+# CSI sequences, OSC strings (ended by BEL or ST) and two-byte escapes.
+CONTROL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
 class TelnetStream:
@@ -46,6 +49,7 @@ class TelnetStream:
         if not data:
             raise EOFError("the console closed the connection")
         text = self._line.strip(data).decode("utf-8", "replace").replace("\x00", "")
+        text = CONTROL_SEQUENCE.sub("", text)
         self.buffer += text
         return text
 
