@@ -224,5 +224,3 @@ def write_inventory(
     text = yaml.dump(inventory, Dumper=_InventoryDumper, sort_keys=False, width=120)
     path.write_text(header + text, encoding="utf-8")
     return path
-
-

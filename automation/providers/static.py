@@ -14,6 +14,7 @@ from pathlib import Path
 from automation.checks.hosts import HostRunner, SshRunner
 from automation.errors import LabError
 from automation.models.design import Site
+from automation.polling import until
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.endpoints_file import EndpointsFile, read_endpoints_file
 from automation.secrets import device_credentials, server_credentials
@@ -32,6 +33,20 @@ def ssh_banner(endpoint: Endpoint, timeout: float = BANNER_TIMEOUT) -> str | Non
             return "not an SSH server"
     except OSError as exc:
         return exc.strerror or type(exc).__name__
+
+
+def wait_for_ssh(endpoints: dict[str, Endpoint], budget: float, hint: str, interval: float = 2.0) -> None:
+    """Return once every endpoint answers SSH; LabError naming the silent ones after `budget` s."""
+    silent: dict[str, str] = {}
+
+    def all_answer() -> bool:
+        nonlocal silent
+        silent = {n: why for n, e in endpoints.items() if (why := ssh_banner(e, timeout=2))}
+        return not silent
+
+    if not until(all_answer, budget, interval):
+        listed = ", ".join(f"{n} ({endpoints[n].host}: {why})" for n, why in silent.items())
+        raise LabError(f"no SSH within {budget:.0f} s from {listed}; {hint}")
 
 
 class StaticProvider:

@@ -1,8 +1,14 @@
 """The cml target against recorded CML 2.10 exchanges (tests/providers/cml_fake.py), driven by the
-real virl2-client: what it sends on `lab up`, `lab status` and `lab down`, by exchange name."""
+real virl2-client: what it sends on `lab up`, `lab status` and `lab down`, by exchange name.
+
+`lab up` ends by waiting for SSH on every node's management address (IOS keys made, the Linux
+day-0 run by cloud-init): the sites here put management on 127.31.255.0/24, where a real sshd of
+the test answers, so that wait runs for real and nothing leaves this machine."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,11 +22,45 @@ from providers_support import copy_site
 
 from automation.errors import LabError
 from automation.models.load import load_site
+from automation.polling import until
 from automation.providers.cml import CMLProvider
 from automation.providers.cml.provider import CmlBudgets, CmlSettings, connect
+from automation.providers.static import ssh_banner
+from automation.status import Endpoint
 
 SETTINGS = CmlSettings(URL, "admin", "cml-pass-1", False)
-FAST = CmlBudgets(converge=0.2, poll=0.05)
+FAST = CmlBudgets(converge=0.2, poll=0.05, ssh=10)
+MGMT = "127.31.255"  # the sites' management prefix here (loopback)
+HOSTS = range(11, 27)  # 16 addresses (sshd listens on 16 at most): every node of both sites
+TARGETS = f"management:\n  prefix: {MGMT}.0/24\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def management_sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A real sshd on every management address the sites get."""
+    if os.geteuid() != 0:
+        pytest.skip("sshd on port 22 needs root")
+    tmp = tmp_path_factory.mktemp("mgmt-sshd")
+    key = tmp / "host_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    listen = "".join(f"ListenAddress {MGMT}.{h}:22\n" for h in HOSTS)
+    (tmp / "sshd_config").write_text(f"{listen}HostKey {key}\nPidFile {tmp / 'sshd.pid'}\nUsePAM no\n")
+    os.makedirs("/run/sshd", exist_ok=True)
+    proc = subprocess.Popen(
+        ["/usr/sbin/sshd", "-D", "-e", "-f", str(tmp / "sshd_config")], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        last = Endpoint(f"{MGMT}.{HOSTS[-1]}", 22)
+        if not until(lambda: ssh_banner(last, timeout=1) is None or proc.poll() is not None, 10, 0.1):
+            raise AssertionError("the management sshd did not answer")
+        if proc.poll() is not None:
+            raise AssertionError(
+                f"the management sshd did not start: {proc.stderr.read() if proc.stderr else ''}"
+            )
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 @pytest.fixture
@@ -38,15 +78,16 @@ def clients() -> list[Any]:
     return []
 
 
-def provider(tmp_path: Path, clients: list[Any], name: str = "lab06") -> CMLProvider:
+def provider(tmp_path: Path, clients: list[Any], name: str = "lab06", targets: str = TARGETS) -> CMLProvider:
     def recording(settings: CmlSettings) -> Any:
         client = connect(settings)
         clients.append(client)
         return client
 
     return CMLProvider(
-        load_site(copy_site(tmp_path, name)), connector=recording, settings=SETTINGS, budgets=FAST
-    )
+        load_site(copy_site(tmp_path, name, targets=targets)), connector=recording, settings=SETTINGS,
+        budgets=FAST,
+    )  # fmt: skip
 
 
 def exchanges(cml: FakeCml) -> list[str]:
@@ -61,7 +102,7 @@ def exchanges(cml: FakeCml) -> list[str]:
 def test_up_logs_in_imports_starts_converges_and_reads_addresses(
     cml: FakeCml, clients: list[Any], tmp_path: Path
 ) -> None:
-    cml.addresses = {"SW1": {"GigabitEthernet3/3": "172.31.255.11"}, "PC0": {"eth1": "172.31.255.99"}}
+    cml.addresses = {"SW1": {"GigabitEthernet3/3": f"{MGMT}.11"}, "PC0": {"eth1": f"{MGMT}.99"}}
     p = provider(tmp_path, clients)
     status = p.up()
     names = exchanges(cml)
@@ -89,12 +130,25 @@ def test_up_logs_in_imports_starts_converges_and_reads_addresses(
     assert sent["lab"]["description"] == "mastertech site lab06"
     assert {n["label"] for n in sent["nodes"]} >= {"SW1", "DNS", "MAIL", "PC0", "PC1"}
     assert cml.calls("start")[0].method == "PUT" and cml.state == "STARTED"
-    assert status.phase == "ready" and next(n.mgmt for n in status.nodes) == ("172.31.255.11", 22)
-    assert p.discovered == {"SW1": "172.31.255.11", "PC0": "172.31.255.99"}
+    assert status.phase == "ready" and next(n.mgmt for n in status.nodes) == (f"{MGMT}.11", 22)
+    assert p.discovered == {"SW1": f"{MGMT}.11", "PC0": f"{MGMT}.99"}
     assert status.notes == (
         f"CML lab mastertech-lab06 ({LAB_ID})",
-        "CML saw other management addresses: PC0 at 172.31.255.99",
+        f"CML saw other management addresses: PC0 at {MGMT}.99",
     )
+
+
+def test_up_waits_for_ssh_and_names_the_nodes_that_stay_silent(
+    cml: FakeCml, clients: list[Any], tmp_path: Path
+) -> None:
+    silent = f"{TARGETS}  addresses: {{PC1: {MGMT}.200}}\n"  # no sshd there
+    quick = provider(tmp_path, clients, targets=silent)
+    quick.budgets = CmlBudgets(converge=0.2, poll=0.05, ssh=1)
+    with pytest.raises(
+        LabError, match=rf"no SSH within 1 s from PC1 \({MGMT}\.200: Connection refused\)"
+    ) as caught:
+        quick.up()
+    assert "DNS" not in str(caught.value) and "System Bridge" in str(caught.value)
 
 
 def test_virl2_client_reads_our_lab_as_its_own_models(

@@ -172,3 +172,30 @@ def test_cml_yaml_nodes_interfaces_and_links() -> None:
     assert nodes[MGMT_CLOUD]["configuration"] == "System Bridge"
     assert len(raw["links"]) == len(SITE.cables) + len(SITE.nodes) + 1
     assert "hostname SW2" in nodes["SW2"]["configuration"]
+
+
+def test_bootstrap_print_gives_every_node_its_day0_and_touches_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from automation.cli import app as cli_app
+
+    monkeypatch.setenv("MASTERTECH_VAULT", str(tmp_path / "vault.yaml"))
+    monkeypatch.setenv("MASTERTECH_PASSWORD", "dev-pw-1")
+    monkeypatch.setenv("MASTERTECH_SERVER_PASSWORD", "host-pw-2")
+    monkeypatch.delenv("GNS3_URL", raising=False)  # no server: printing must not need one
+    if not cli_app.app.registered_commands:
+        cli_app._register()
+    out = CliRunner().invoke(cli_app.app, ["lab", "bootstrap", "--target", "gns3", "--print"])
+    assert out.exit_code == 0, out.output
+    sections = out.output.split("---- ")[1:]
+    assert [s.split(" ", 1)[0] for s in sections] == [n.name for n in SITE.nodes]
+    for node, text in zip(SITE.nodes, sections, strict=True):
+        if node.kind in ("server", "pc"):
+            script = text.split("\n", 1)[1]
+            assert script.startswith("#!/bin/sh\n")
+            assert "printf '%s:%s\\n' root host-pw-2 | chpasswd" in script
+            _sh_syntax_ok(script)
+        else:
+            assert f"hostname {node.name}\n" in text and "username admin privilege 15 secret dev-pw-1" in text

@@ -24,6 +24,7 @@ from automation.models.targets import load_targets
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.cml.topology import SITE_TAG, build_topology, lab_title, topology_yaml
 from automation.providers.day0 import day0_configs
+from automation.providers.static import wait_for_ssh
 from automation.secrets import api_password, device_credentials, enable_secret, server_credentials
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class CmlBudgets(BaseModel):
 
     converge: float = 600
     poll: float = 5
+    ssh: float = 600  # after convergence: IOS makes its keys, cloud-init runs the Linux day-0
 
     @property
     def iterations(self) -> int:
@@ -127,6 +129,9 @@ class CMLProvider:
                 "in CML, then run `mastertech lab up --target cml` again (the lab is reused)"
             ) from None
         self._read_addresses(lab)
+        bridge = self.targets.file.cml.external_connector
+        hint = f"is this machine on management.prefix (targets.yaml), bridged by {bridge!r}?"
+        wait_for_ssh(self.endpoints(), b.ssh, hint)
         return self.status()
 
     def _read_addresses(self, lab: Any) -> None:

@@ -18,7 +18,6 @@ from automation.checks.hosts import HostRunner, SshRunner
 from automation.errors import LabError, UsageError
 from automation.models.design import Site
 from automation.models.targets import Targets, load_targets
-from automation.polling import until
 from automation.providers.base import ConsoleCommand, Endpoint, LabStatus, NodeStatus
 from automation.providers.day0 import Day0, day0_configs
 from automation.providers.gns3.client import Gns3Client, Gns3Error, hint_for
@@ -28,7 +27,7 @@ from automation.providers.gns3.models import Node
 from automation.providers.gns3.plan import ProjectPlan, plan_project
 from automation.providers.gns3.project import find_project, reconcile, remove
 from automation.providers.gns3.settings import Gns3Settings, gns3_settings
-from automation.providers.static import ssh_banner
+from automation.providers.static import ssh_banner, wait_for_ssh
 from automation.secrets import console_login, device_credentials, enable_secret, server_credentials
 
 log = logging.getLogger(__name__)
@@ -155,22 +154,11 @@ class GNS3Provider:
     def _wait_ssh(self) -> None:
         budget = ConsoleBudgets().scaled(self.delay_factor).boot
         linux = self.targets.file.gns3.linux_day0 == "console"
-        devices = [n.name for n in self.site.nodes if linux or n.kind in ("router", "switch")]
-        silent: dict[str, str] = {}
-
-        def all_answer() -> bool:
-            nonlocal silent
-            silent = {n: why for n in devices if (why := ssh_banner(self.endpoints()[n], timeout=2))}
-            return not silent
-
-        if not until(all_answer, budget, 2.0):
-            listed = ", ".join(
-                f"{n} ({e.host}: {silent[n]})" for n, e in self.endpoints().items() if n in silent
-            )
-            raise LabError(
-                f"no SSH on the management network within {budget:.0f} s from {listed}; is this machine "
-                "on management.prefix (targets.yaml) through the cloud's host interface?"
-            )
+        names = {n.name for n in self.site.nodes if linux or n.kind in ("router", "switch")}
+        wait_for_ssh(
+            {n: e for n, e in self.endpoints().items() if n in names}, budget,
+            "is this machine on management.prefix (targets.yaml) through the cloud's host interface?",
+        )  # fmt: skip
 
     def down(self, wipe: bool = False) -> list[str]:
         with self.client() as api:
