@@ -68,8 +68,9 @@ class Gns3(Strict):
     templates: dict[Kind, Name] = Field(default_factory=dict)
     computes: Computes = Computes()
     day0: Literal["auto", "config_disk", "console"] = "auto"
-    # Linux nodes: day-0 typed on their console, or none (an image already set up for SSH).
-    linux_day0: Literal["console", "none"] = "console"
+    # Linux nodes: day-0 typed on their console, on a cloud-init NoCloud seed ISO in their CD
+    # drive (qemu cloud images), or none (an image already set up for SSH).
+    linux_day0: Literal["console", "cloud_init", "none"] = "console"
     spacing: Annotated[StrictInt, Field(ge=50, le=1000)] = 150
     keep_project: bool = False  # `down` stops the nodes and keeps the project
     delay_factor: Annotated[float, Field(gt=0, le=100)] = 1.0  # scales boot and console budgets

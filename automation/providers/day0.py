@@ -6,7 +6,8 @@ A Linux host gets a POSIX sh script (templates/linux/day0.sh.j2): hostname, mana
 its department address (a PC by DHCP, a server static with its gateway), kept for every boot,
 then the automation's login and sshd with password login. The same text goes to GNS3's config
 disk or the console bootstrap, CML's node `configuration` (as is, or inside a #cloud-config for
-images that run cloud-init) and `lab bootstrap --print`.
+images that run cloud-init, or a NoCloud seed ISO on a GNS3 node's CD drive) and
+`lab bootstrap --print`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ipaddress
 import zipfile
 from dataclasses import dataclass
 
+import pycdlib
 import yaml
 
 from automation.models.design import NodeInfo, Site
@@ -109,6 +111,43 @@ _BlockDumper.add_representer(
         "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
     ),
 )
+
+
+SEED_FILES = ("user-data", "meta-data")  # what cloud-init's NoCloud reads from the cidata volume
+
+
+def nocloud_seed(day0: Day0, instance_id: str) -> bytes:
+    """A cloud-init NoCloud seed for `day0`: an ISO 9660 volume labelled `cidata` holding
+    user-data (the #cloud-config) and meta-data (instance id and hostname)."""
+    files = {
+        "user-data": cloud_config(day0),
+        "meta-data": yaml.safe_dump({"instance-id": instance_id, "local-hostname": day0.node.lower()}),
+    }
+    iso = pycdlib.PyCdlib()
+    iso.new(interchange_level=3, joliet=3, rock_ridge="1.09", vol_ident="cidata")
+    for name in SEED_FILES:
+        data = files[name].encode()
+        iso_name = "/" + name.upper().replace("-", "_") + ".;1"  # the plain ISO 9660 name
+        iso.add_fp(io.BytesIO(data), len(data), iso_name, rr_name=name, joliet_path="/" + name)
+    out = io.BytesIO()
+    iso.write_fp(out)
+    iso.close()
+    return out.getvalue()
+
+
+def read_nocloud_seed(data: bytes) -> dict[str, str]:
+    """The volume label and files of a seed, as cloud-init finds them (to read back what GNS3 holds)."""
+    iso = pycdlib.PyCdlib()
+    iso.open_fp(io.BytesIO(data))
+    try:
+        out = {"label": iso.pvd.volume_identifier.decode().strip()}
+        for name in SEED_FILES:
+            buffer = io.BytesIO()
+            iso.get_file_from_iso_fp(buffer, rr_path="/" + name)
+            out[name] = buffer.getvalue().decode()
+        return out
+    finally:
+        iso.close()
 
 
 def day0_configs(

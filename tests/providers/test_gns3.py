@@ -15,15 +15,17 @@ from typing import Any
 import gns3_server
 import httpx
 import pytest
+import yaml
 from providers_support import copy_site
 
 from automation.errors import LabError
 from automation.models.load import load_site
 from automation.platforms.gns3_ports import gns3_port
-from automation.providers.day0 import CONFIG_ZIP, read_config_zip
+from automation.providers.day0 import CONFIG_ZIP, cloud_config, read_config_zip, read_nocloud_seed
 from automation.providers.gns3 import GNS3Provider
 from automation.providers.gns3.client import Gns3AuthError, Gns3Client, Gns3Error
 from automation.providers.gns3.plan import MGMT_SWITCH
+from automation.providers.gns3.project import seed_image
 from automation.providers.gns3.settings import Gns3Settings
 
 IMAGE = "placeholder.qcow2"
@@ -37,10 +39,14 @@ TEMPLATES = [
     {**QEMU, "name": "Mgmt switch", "adapters": 16, "port_name_format": "e{0}"},
 ]
 # No dynamips or ubridge here: a qemu management switch and no cloud (both refusals tested below).
+# Linux nodes take their day-0 from a cloud-init seed in their CD drive (the console way is
+# tested against a real Linux console in test_linux_console.py).
 TARGETS = """\
 management:
   switch: {template: Mgmt switch}
   cloud: null
+gns3:
+  linux_day0: cloud_init
 """
 
 
@@ -80,10 +86,12 @@ def built(
     mp = pytest.MonkeyPatch()
     mp.setenv("MASTERTECH_PASSWORD", "day0-pass-1")
     mp.setenv("MASTERTECH_ENABLE_SECRET", "day0-enable-1")
+    mp.setenv("MASTERTECH_SERVER_PASSWORD", "server-pass-1")
     mp.setenv("MASTERTECH_VAULT", str(tmp_path_factory.mktemp("vault") / "vault.yaml"))
     provider = GNS3Provider(site, settings=settings(gns3))
     with Gns3Client(settings(gns3)) as api:
         before = sorted(p.name for p in api.projects())
+        images = sorted(i.filename for i in api.images())
     with pytest.raises(Gns3Error) as refused:
         provider.up()
     with Gns3Client(settings(gns3)) as api:
@@ -94,6 +102,7 @@ def built(
         "refused": str(refused.value),
         "state": state,
         "before": before,
+        "images": images,
     }
     mp.undo()
 
@@ -140,6 +149,30 @@ def test_day0_is_on_the_config_disk_of_iosv_nodes(
             api.read_node_file(pid, nodes["SW1"].node_id, CONFIG_ZIP)
 
 
+def test_linux_nodes_have_their_day0_as_a_cloud_init_seed_in_their_cd_drive(
+    built: dict[str, Any], gns3: gns3_server.RunningServer
+) -> None:
+    provider, site = built["provider"], built["site"]
+    day0 = provider.day0()
+    linux = [n.name for n in site.nodes if n.kind in ("server", "pc")]
+    with Gns3Client(settings(gns3)) as api:
+        pid = built["state"]["project"].project_id
+        nodes = {n.name: n for n in api.nodes(pid)}
+        stored = {i.filename for i in api.images()}
+    for name in linux:
+        image = seed_image(provider.plan.name, name)
+        assert nodes[name].properties.get("cdrom_image") == image and image in stored
+        (path,) = gns3.root.glob(f"images/**/{image}")
+        # What cloud-init's NoCloud looks for: an iso9660 volume labelled cidata (blkid's view).
+        probe = subprocess.run(["blkid", "-o", "export", str(path)], capture_output=True, text=True)
+        assert "LABEL=cidata" in probe.stdout and "TYPE=iso9660" in probe.stdout, probe.stdout
+        seed = read_nocloud_seed(path.read_bytes())
+        assert seed["user-data"] == cloud_config(day0[name])
+        meta = yaml.safe_load(seed["meta-data"])
+        assert meta == {"instance-id": f"{pid}-{nodes[name].node_id}", "local-hostname": name.lower()}
+    assert "cdrom_image" not in nodes["R1"].properties or not nodes["R1"].properties["cdrom_image"]
+
+
 def test_node_start_cannot_work_here_and_says_what_to_install(built: dict[str, Any]) -> None:
     message = built["refused"]
     assert "GNS3 could not start" in message and "install qemu-utils" in message
@@ -154,6 +187,13 @@ def test_second_up_changes_nothing(built: dict[str, Any], gns3: gns3_server.Runn
     with Gns3Client(settings(gns3)) as api:
         again = snapshot(api, built["provider"].plan.name)
     assert again["nodes"] == built["state"]["nodes"] and again["links"] == built["state"]["links"]
+    with Gns3Client(settings(gns3)) as api:  # no seed made again: each still names its node's id
+        pid = again["project"].project_id
+        seeds = {i.filename for i in api.images() if i.filename.endswith("-seed.iso")}
+        assert len(seeds) == len([n for n in built["site"].nodes if n.kind in ("server", "pc")])
+        dns = next(n for n in api.nodes(pid) if n.name == "DNS")
+        (path,) = gns3.root.glob(f"images/**/{seed_image(again['project'].name, 'DNS')}")
+        assert dns.node_id in read_nocloud_seed(path.read_bytes())["meta-data"]
 
 
 def test_wrong_password_says_which_variables_to_set(gns3: gns3_server.RunningServer) -> None:
@@ -199,7 +239,7 @@ def test_stale_token_and_wrong_password_gives_the_clear_error(gns3: gns3_server.
 
 
 def test_missing_template_is_named(gns3: gns3_server.RunningServer, templates: None, tmp_path: Path) -> None:
-    site = load_site(copy_site(tmp_path, targets=TARGETS + "gns3:\n  templates: {router: IOSv-15.9}\n"))
+    site = load_site(copy_site(tmp_path, targets=TARGETS + "  templates: {router: IOSv-15.9}\n"))
     with pytest.raises(Gns3Error, match=r"no template named 'IOSv-15\.9'"):
         GNS3Provider(site, settings=settings(gns3)).up()
 
@@ -220,8 +260,13 @@ def test_builtin_management_switch_needs_dynamips(
 
 def test_down_leaves_the_server_as_it_was(built: dict[str, Any], gns3: gns3_server.RunningServer) -> None:
     removed = built["provider"].down()
-    assert removed == [f"project {built['provider'].plan.name}"]
+    assert removed[0] == f"project {built['provider'].plan.name}"
+    assert len(removed) == 1 + len([n for n in built["site"].nodes if n.kind in ("server", "pc")])
     with Gns3Client(settings(gns3)) as api:
         assert sorted(p.name for p in api.projects()) == built["before"]
+        images = {i.filename for i in api.images()}
+        # Every image there before is kept and no seed is left (GNS3 registers its own empty
+        # disks, emptyNNG.qcow2, once a qemu node exists).
+        assert set(built["images"]) <= images and not [i for i in images if i.endswith("-seed.iso")]
     with pytest.raises(LabError, match="no GNS3 project"):
         built["provider"].status()

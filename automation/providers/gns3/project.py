@@ -1,6 +1,7 @@
 """Make a GNS3 project match its plan, and undo only what the toolkit made.
 
-Reconciling adds what is missing (project, nodes, links, day-0 files of new nodes) and leaves
+Reconciling adds what is missing (project, nodes, links, day-0 files of new nodes: an IOS config
+disk, a Linux node's cloud-init seed ISO uploaded as an image and put in its CD drive) and leaves
 everything else as it is, so a second `up` changes nothing. What the toolkit created is written
 into the project itself (project variables), so `down` in another process, or after a crash,
 removes exactly that: the whole project if the toolkit made it, else only the nodes it added.
@@ -9,10 +10,11 @@ removes exactly that: the whole project if the toolkit made it, else only the no
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.providers.day0 import CONFIG_ZIP, Day0, config_zip
+from automation.providers.day0 import CONFIG_ZIP, Day0, config_zip, nocloud_seed
 from automation.providers.gns3.client import Gns3Client, Gns3Error
 from automation.providers.gns3.models import Node, Project, Template, Variable
 from automation.providers.gns3.plan import PlannedEnd, PlannedNode, ProjectPlan
@@ -22,6 +24,13 @@ log = logging.getLogger(__name__)
 SITE_VAR = "mastertech_site"
 CREATED_VAR = "mastertech_created"  # "project", or the ids of the nodes the toolkit added
 WHOLE_PROJECT = "project"
+
+
+def seed_image(project: str, node: str) -> str:
+    """The image name of a node's cloud-init seed: GNS3 images are global, so the project is in it;
+    only [a-z0-9_-] from either name, so no name can reach another path of the image store."""
+    stem = re.sub(r"[^a-z0-9_-]+", "-", f"{project}-{node}".lower()).strip("-")
+    return f"{stem}-seed.iso"
 
 
 @dataclass
@@ -78,10 +87,12 @@ def _create_node(api: Gns3Client, pid: str, planned: PlannedNode, templates: dic
 
 
 def reconcile(
-    api: Gns3Client, plan: ProjectPlan, site: str, day0: dict[str, Day0], config_disk: bool
-) -> Reconciled:
+    api: Gns3Client, plan: ProjectPlan, site: str, day0: dict[str, Day0], config_disk: bool,
+    linux_seed: bool = False,
+) -> Reconciled:  # fmt: skip
     """Add what the project lacks. `config_disk`: write day-0 onto new IOS nodes' config disks
-    where their template has one (else they are bootstrapped over the console)."""
+    where their template has one (else they are bootstrapped over the console). `linux_seed`:
+    give new Linux nodes their day-0 as a cloud-init seed in their CD drive."""
     done: list[str] = []
     templates = _templates(api, plan)
     project = _ensure_project(api, plan, site, done)
@@ -107,9 +118,26 @@ def reconcile(
         ):
             api.write_node_file(pid, node.node_id, CONFIG_ZIP, config_zip(entry))
             done.append(f"day-0 of {planned.name} on its config disk")
+        elif linux_seed and entry and entry.platform == "linux":
+            nodes[planned.name] = _seed(api, plan.name, pid, node, entry, template)
+            done.append(f"day-0 of {planned.name} as a cloud-init seed in its CD drive")
     _links(api, plan, pid, nodes, done)
     project = next(p for p in api.projects() if p.project_id == pid)
     return Reconciled(project, nodes, templates, done, new)
+
+
+def _seed(api: Gns3Client, project: str, pid: str, node: Node, day0: Day0, template: Template | None) -> Node:
+    if node.node_type != "qemu":
+        raise Gns3Error(
+            f"{node.name}: targets.yaml gns3.linux_day0 is cloud_init, but its template "
+            f"{template.name if template else ''!r} makes a {node.node_type} node; use a qemu template or "
+            "linux_day0: console"
+        )
+    name = seed_image(project, node.name)
+    if any(image.filename == name for image in api.images()):
+        api.delete_image(name)  # left by an earlier run: its day-0 may be stale
+    api.upload_image(name, nocloud_seed(day0, instance_id=f"{pid}-{node.node_id}"))
+    return api.update_node(pid, node.node_id, {"properties": {"cdrom_image": name}})
 
 
 def _record(api: Gns3Client, project: Project, node_id: str) -> None:
@@ -192,11 +220,18 @@ def remove(api: Gns3Client, name: str, keep_project: bool) -> list[str]:
             if node.status != "stopped":
                 api.stop_node(pid, node)
         return [f"stopped {n.name}" for n in ours if n.status != "stopped"]
+    seeds = {seed_image(name, n.name) for n in ours}
     if created == WHOLE_PROJECT:
         api.delete_project(pid)
-        return [f"project {name}"]
-    for node in ours:
-        api.delete_node(pid, node.node_id)
-    keep = [v for v in project.variables or [] if v.name != CREATED_VAR]
-    api.set_variables(pid, keep)
-    return [f"node {n.name}" for n in ours]
+        removed = [f"project {name}"]
+    else:
+        for node in ours:
+            api.delete_node(pid, node.node_id)
+        keep = [v for v in project.variables or [] if v.name != CREATED_VAR]
+        api.set_variables(pid, keep)
+        removed = [f"node {n.name}" for n in ours]
+    for image in api.images():
+        if image.filename in seeds:
+            api.delete_image(image.filename)
+            removed.append(f"image {image.filename}")
+    return removed

@@ -73,7 +73,15 @@ class GNS3Provider:
         day0 = self.day0()
         with self.client() as api:
             api.version()
-            result = reconcile(api, self.plan, self.site.name, day0, config_disk=mode != "console")
+            linux = self.targets.file.gns3.linux_day0
+            result = reconcile(
+                api,
+                self.plan,
+                self.site.name,
+                day0,
+                config_disk=mode != "console",
+                linux_seed=linux == "cloud_init",
+            )
             for line in result.created:
                 log.info("gns3 %s: created %s", self.plan.name, line)
             if mode == "config_disk":
@@ -153,7 +161,7 @@ class GNS3Provider:
 
     def _wait_ssh(self) -> None:
         budget = ConsoleBudgets().scaled(self.delay_factor).boot
-        linux = self.targets.file.gns3.linux_day0 == "console"
+        linux = self.targets.file.gns3.linux_day0 != "none"
         names = {n.name for n in self.site.nodes if linux or n.kind in ("router", "switch")}
         wait_for_ssh(
             {n: e for n, e in self.endpoints().items() if n in names}, budget,
