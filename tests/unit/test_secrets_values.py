@@ -26,6 +26,8 @@ def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "MASTERTECH_USERNAME",
         "MASTERTECH_SERVER_USERNAME",
         "MASTERTECH_MAIL_PASSWORD_ALICE",
+        "MASTERTECH_CONSOLE_USERNAME",
+        "MASTERTECH_CONSOLE_PASSWORD",
     ):
         monkeypatch.delenv(name, raising=False)  # fmt: skip
 
@@ -38,6 +40,7 @@ def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("MASTERTECH_ENABLE_SECRET", lambda: secrets.enable_secret()),
         ("MASTERTECH_SERVER_PASSWORD", lambda: secrets.server_credentials()),
         ("MASTERTECH_MAIL_PASSWORD_ALICE", lambda: secrets.mail_password("alice")),
+        ("MASTERTECH_CONSOLE_PASSWORD", lambda: secrets.console_login()),
     ],
 )
 def test_a_secret_from_the_environment_is_one_printable_line(
@@ -51,8 +54,12 @@ def test_a_secret_from_the_environment_is_one_printable_line(
 @pytest.mark.parametrize("value", BAD[:2])
 def test_a_secret_from_the_vault_is_checked_too(value: str, tmp_path: Path) -> None:
     (tmp_path / "vault.yaml").write_text(
-        yaml.safe_dump({"server_password": value, "mail_passwords": {"bob": value}})
+        yaml.safe_dump(
+            {"server_password": value, "mail_passwords": {"bob": value}, "console_password": value}
+        )
     )
+    with pytest.raises(UsageError, match="console_password"):
+        secrets.console_login()
     with pytest.raises(UsageError, match="server_password"):
         secrets.server_credentials()
     with pytest.raises(UsageError, match=r"mail_passwords\.bob"):
@@ -72,3 +79,20 @@ def test_user_names_are_names(name: str, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_generated_secrets_pass_their_own_check() -> None:
     for _ in range(20):
         assert secrets._checked(secrets._generate(), "generated")
+
+
+def test_the_console_login_comes_from_the_environment_or_the_vault_and_is_never_made_up(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert secrets.console_login() == secrets.ConsoleLogin("root", None)  # an image asking for none
+    assert not (tmp_path / "vault.yaml").exists()
+    (tmp_path / "vault.yaml").write_text("console_password: from-vault-1\n")
+    assert secrets.console_login().password == "from-vault-1"
+    monkeypatch.setenv("MASTERTECH_CONSOLE_USERNAME", "ubuntu")
+    monkeypatch.setenv("MASTERTECH_CONSOLE_PASSWORD", "from-env-1")
+    login = secrets.console_login()
+    assert (login.username, login.password) == ("ubuntu", "from-env-1")
+    assert "from-env-1" not in repr(login)
+    monkeypatch.setenv("MASTERTECH_CONSOLE_USERNAME", "root;reboot")
+    with pytest.raises(UsageError, match="MASTERTECH_CONSOLE_USERNAME"):
+        secrets.console_login()
