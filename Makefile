@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SITE ?= mastertech
 
-.PHONY: gns3-server setup debian-packages up down test test-unit test-unit-random test-emulator test-lab test-acceptance lint golden clean bench
+.PHONY: gns3-server linux-vm-image setup debian-packages up down test test-unit test-unit-random test-emulator test-lab test-acceptance lint golden clean bench
 
 setup: debian-packages $(VENV)/.installed
 
@@ -29,7 +29,7 @@ up: setup
 down: setup
 	$(VENV)/bin/mastertech down --site $(SITE)
 
-test: setup
+test: setup linux-vm-image
 	$(VENV)/bin/pytest
 	$(MAKE) --no-print-directory test-unit-random
 
@@ -65,6 +65,11 @@ golden: setup
 
 clean:
 	rm -rf out build .pytest_cache .mypy_cache .ruff_cache
+
+# The Linux day-0 tests boot a Debian VM (qemu): its image is built once from the Debian archive
+# (about two minutes) and cached in /var/cache/mastertech/linux-vm (MASTERTECH_VM_CACHE).
+linux-vm-image: setup
+	$(VENV)/bin/python tests/providers/linux_hosts.py
 
 # The gns3 target's tests run a real gns3-server (from PyPI) on 127.0.0.1, in a venv of its own:
 # its pins (FastAPI, SQLAlchemy) must not meet the toolkit's. QEMU comes with `make setup`.

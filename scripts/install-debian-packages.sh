@@ -12,7 +12,7 @@ PACKAGES=(
   openssh-server openssh-client sshpass busybox isc-dhcp-client
   swaks ssl-cert openssl make graphviz
   qemu-system-x86 mtools   # the gns3 target tests: a GNS3 compute makes qemu nodes only with QEMU
-  socat   # the Linux console tests: a serial-style console running the real login
+  socat mmdebstrap   # the Linux day-0 tests: a console running the real login; a Debian VM image
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from linux_hosts import dhcp_server, ssh
 
 from automation.errors import DeviceError
 from automation.lab.forwarder import Forwarder
@@ -70,12 +71,7 @@ class Host:
     def ssh(self, password: str, command: str) -> subprocess.CompletedProcess[str]:
         """A real ssh client in the management namespace, to the host's management address."""
         address = load_targets(self.site).mgmt(self.name).address.ip
-        return _sh(
-            "ip", "netns", "exec", self.mgmt_ns, "sshpass", "-e", "ssh", "-o", "StrictHostKeyChecking=no",
-            "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR",
-            "-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no",
-            f"root@{address}", command, check=False, env={**os.environ, "SSHPASS": password},
-        )  # fmt: skip
+        return ssh(self.mgmt_ns, str(address), password, command, timeout=5)
 
     def day0(self, password: str = HOSTILE_PASSWORD) -> Day0:
         creds = Credentials("admin", "device-1", "environment")
@@ -120,14 +116,8 @@ def _wire(site: Site, name: str, tag: str) -> tuple[str, str, list[subprocess.Po
     _sh("ip", "-n", dept, "link", "set", "d0", "up")
     procs: list[subprocess.Popen[bytes]] = []
     if data.address is None:  # a PC: a real DHCP server on its department side
-        net = ipaddress.IPv4Network("10.77.0.0/24")
         _sh("ip", "-n", dept, "address", "add", "10.77.0.1/24", "dev", "d0")
-        procs.append(subprocess.Popen([
-            "ip", "netns", "exec", dept, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-            "--no-resolv", "--no-hosts", "--port=0", "--interface=d0", "--bind-interfaces",
-            f"--dhcp-range={net.network_address + 100},{net.network_address + 150},255.255.255.0",
-            "--dhcp-option=3,10.77.0.1", "--dhcp-leasefile=/dev/null", "--pid-file=",
-        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+        procs.append(dhcp_server(dept, "d0"))
     else:  # a server: its gateway on the other side
         assert data.gateway is not None
         _sh(

@@ -110,10 +110,13 @@ async def prompts(
     wake: str,
     b: ConsoleBudgets,
     what: str,
-) -> AsyncIterator[str]:
-    """The keys of `patterns` as the booting console shows them, waking it while it is silent;
-    DeviceError when none shows within the boot budget. The caller answers each one."""
+) -> AsyncIterator[tuple[str, str]]:
+    """(key, text up to the match) of `patterns` as the booting console shows them, waking it
+    while it is silent; DeviceError when none shows within the boot budget. The caller answers
+    each one; the reply to an answer gets `b.line` seconds before the next wake, so that a wake
+    never lands where the device reads the next answer (a RETURN typed as an empty password)."""
     deadline = time.monotonic() + b.boot
+    patient_until = 0.0
     stream.send(wake)
     while True:
         left = deadline - time.monotonic()
@@ -123,17 +126,19 @@ async def prompts(
                 f"{stream.buffer[-120:]!r}); raise the delay factor for a slow compute"
             )
         try:
-            key, _ = await stream.expect(patterns, min(left, b.wake_every))
+            found = await stream.expect(patterns, min(left, b.wake_every))
         except TimeoutError:
-            stream.send(wake)
+            if time.monotonic() >= patient_until:
+                stream.send(wake)
             continue
-        yield key
+        yield found
+        patient_until = time.monotonic() + b.line
 
 
 async def _boot(stream: TelnetStream, node: str, d: ConsoleDialogue, b: ConsoleBudgets) -> list[str]:
     """Answer the boot questions until the privileged prompt; the prompts met, in order."""
     met: list[str] = []
-    async for key in prompts(stream, node, _compile(d.boot), d.wake, b, "IOS prompt"):
+    async for key, _ in prompts(stream, node, _compile(d.boot), d.wake, b, "IOS prompt"):
         met.append(key)
         answer = d.boot[key]
         if key == "password":

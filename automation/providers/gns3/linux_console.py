@@ -67,12 +67,12 @@ async def _login(
         "shell": re.compile(d.shell),
     }
     met: list[str] = []
-    async for key in prompts(stream, node, patterns, d.wake, b, "login prompt or shell"):
+    async for key, text in prompts(stream, node, patterns, d.wake, b, "login prompt or shell"):
         met.append(key)
         if key == "refused":
             raise DeviceError(
-                f"{node}: the console refused the login {login.username!r}; set MASTERTECH_CONSOLE_USERNAME "
-                "and MASTERTECH_CONSOLE_PASSWORD to the image's console login"
+                f"{node}: the console refused the login {login.username!r} (it said {text[-80:]!r}); set "
+                "MASTERTECH_CONSOLE_USERNAME and MASTERTECH_CONSOLE_PASSWORD to the image's console login"
             )
         if key == "login":
             if met.count("login") > 2:
