@@ -1,4 +1,4 @@
-"""The providers tier: the gns3 target against a real gns3-server on 127.0.0.1, the console
+"""The providers tier: the gns3 target against a real gns3-server on loopback, the console
 bootstrap against the emulator's telnet console, the cml target against recorded responses."""
 
 from __future__ import annotations

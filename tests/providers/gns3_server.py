@@ -1,4 +1,6 @@
-"""A real gns3-server 3.0.6 (from PyPI, in .venv/gns3-server) on 127.0.0.1 with private paths.
+"""A real gns3-server 3.0.6 (from PyPI, in .venv/gns3-server) on a loopback address with private
+paths. Not 127.0.0.1: a controller joins two computes with UDP tunnels only between addresses it
+trusts, and it takes 127.0.0.1 for "unknown" (another 127/8 address is loopback all the same).
 
 Installed once (`make gns3-server`, run here when missing) and started per test session on a
 free port; stopped by PID. Every file it writes lives under the session's tmp folder, and its
@@ -25,7 +27,7 @@ READY_BUDGET = 60.0
 
 CONFIG = """\
 [Server]
-host = 127.0.0.1
+host = {host}
 port = {port}
 projects_path = {root}/projects
 images_path = {root}/images
@@ -54,9 +56,9 @@ enable_hardware_acceleration = False
 """
 
 
-def free_port() -> int:
+def free_port(host: str) -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return int(s.getsockname()[1])
 
 
@@ -87,9 +89,19 @@ class RunningServer:
                 self.process.wait(10)
 
 
-def start(root: Path) -> RunningServer:
+def compute_login(server: RunningServer) -> tuple[str, str]:
+    """The user and password another controller logs into `server`'s compute API with."""
+    text = (server.root / "gns3_server.conf").read_text()
+    user = next(ln.split("=", 1)[1].strip() for ln in text.splitlines() if ln.startswith("compute_username"))
+    password = next(
+        ln.split("=", 1)[1].strip() for ln in text.splitlines() if ln.startswith("compute_password")
+    )
+    return user, password
+
+
+def start(root: Path, host: str = "127.0.0.3") -> RunningServer:
     install()
-    port = free_port()
+    port = free_port(host)
     base = 20000 + (port % 2000) * 10
     for sub in ("projects", "images", "configs", "symbols", "appliances", "secrets", "home"):
         (root / sub).mkdir(parents=True, exist_ok=True)
@@ -97,6 +109,7 @@ def start(root: Path) -> RunningServer:
     config.write_text(
         CONFIG.format(
             port=port,
+            host=host,
             root=root,
             console=base,
             console_end=base + 199,
@@ -113,14 +126,14 @@ def start(root: Path) -> RunningServer:
     env["HOME"] = str(root / "home")
     with open(root / "server.log", "wb") as log:
         process = subprocess.Popen(
-            [str(SERVER), "--config", str(config), "--local", "--host", "127.0.0.1", "--port", str(port)],
+            [str(SERVER), "--config", str(config), "--local", "--host", host, "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
             cwd=root,
             start_new_session=True,
         )
-    server = RunningServer(f"http://127.0.0.1:{port}", root, process)
+    server = RunningServer(f"http://{host}:{port}", root, process)
     deadline = time.monotonic() + READY_BUDGET
     while time.monotonic() < deadline:
         if process.poll() is not None:

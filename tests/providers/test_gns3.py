@@ -1,4 +1,6 @@
-"""The gns3 target against a real gns3-server 3.0.6 on 127.0.0.1.
+"""The gns3 target against a real gns3-server 3.0.6 on loopback, with a second gns3-server
+registered as its remote compute `vm2` (the PCs are placed there, as a large site spreads over
+computes; the controller joins them to the others with UDP tunnels).
 
 The images are placeholders (GNS3 does not look inside them), so nodes are built but cannot
 start here: there is no IOS image, no ubridge and no dynamips on this machine. The build is read
@@ -9,6 +11,7 @@ clear message.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from automation.providers.day0 import CONFIG_ZIP, cloud_config, read_config_zip,
 from automation.providers.gns3 import GNS3Provider
 from automation.providers.gns3.client import Gns3AuthError, Gns3Client, Gns3Error
 from automation.providers.gns3.plan import MGMT_SWITCH
-from automation.providers.gns3.project import seed_image
+from automation.providers.gns3.project import seed_file
 from automation.providers.gns3.settings import Gns3Settings
 
 IMAGE = "placeholder.qcow2"
@@ -47,6 +50,7 @@ management:
   cloud: null
 gns3:
   linux_day0: cloud_init
+  computes: {groups: {pcs: vm2}}
 """
 
 
@@ -55,7 +59,33 @@ def settings(server: gns3_server.RunningServer, password: str = gns3_server.PASS
 
 
 @pytest.fixture(scope="module")
-def templates(gns3: gns3_server.RunningServer) -> None:
+def vm2(gns3: gns3_server.RunningServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second real gns3-server, registered in the first as compute `vm2`: its compute_id."""
+    second = gns3_server.start(tmp_path_factory.mktemp("gns3-vm2"), host="127.0.0.4")
+    user, password = gns3_server.compute_login(second)
+    port = int(second.url.rsplit(":", 1)[1])
+    body = {
+        "protocol": "http",
+        "host": "127.0.0.4",
+        "port": port,
+        "user": user,
+        "password": password,
+        "name": "vm2",
+    }
+    try:
+        with Gns3Client(settings(gns3)) as api:
+            compute_id = str(
+                api.request("POST", "/v3/computes", "register vm2", json=body).json()["compute_id"]
+            )
+        yield compute_id
+        with Gns3Client(settings(gns3)) as api:
+            api.request("DELETE", f"/v3/computes/{compute_id}", "unregister vm2")
+    finally:
+        second.stop()
+
+
+@pytest.fixture(scope="module")
+def templates(gns3: gns3_server.RunningServer, vm2: str) -> None:
     with Gns3Client(settings(gns3)) as api:
         api.upload_image(IMAGE, b"QFI\xfb" + bytes(65532))  # a qcow2 magic, nothing bootable
         have = {t.name for t in api.templates()}
@@ -107,10 +137,12 @@ def built(
     mp.undo()
 
 
-def test_nodes_are_named_placed_and_on_their_compute(built: dict[str, Any]) -> None:
+def test_nodes_are_named_placed_and_on_their_compute(built: dict[str, Any], vm2: str) -> None:
     site, nodes = built["site"], built["state"]["nodes"]
     assert set(nodes) == {n.name for n in site.nodes} | {MGMT_SWITCH}
-    assert all(compute == "local" for _, compute, _, _ in nodes.values())
+    pcs = {p.name for p in site.pcs}
+    assert pcs and all(nodes[name][1] == vm2 for name in pcs)  # `vm2` by name, its UUID in GNS3
+    assert all(compute == "local" for name, (_, compute, _, _) in nodes.items() if name not in pcs)
     rows = {name: y for name, (_, _, _, y) in nodes.items()}
     assert rows["R1"] < rows["SW1"] < rows["DNS"]  # routers above switches above hosts
     assert len({(x, y) for _, _, x, y in nodes.values()}) == len(nodes)  # no two on one spot
@@ -150,27 +182,31 @@ def test_day0_is_on_the_config_disk_of_iosv_nodes(
 
 
 def test_linux_nodes_have_their_day0_as_a_cloud_init_seed_in_their_cd_drive(
-    built: dict[str, Any], gns3: gns3_server.RunningServer
+    built: dict[str, Any], gns3: gns3_server.RunningServer, tmp_path: Path
 ) -> None:
+    """Read back through the API from each node's own folder, on the compute that runs it (the
+    PCs' on vm2): the CD drive names the seed and the seed is what cloud-init looks for."""
     provider, site = built["provider"], built["site"]
     day0 = provider.day0()
     linux = [n.name for n in site.nodes if n.kind in ("server", "pc")]
     with Gns3Client(settings(gns3)) as api:
         pid = built["state"]["project"].project_id
         nodes = {n.name: n for n in api.nodes(pid)}
-        stored = {i.filename for i in api.images()}
-    for name in linux:
-        image = seed_image(provider.plan.name, name)
-        assert nodes[name].properties.get("cdrom_image") == image and image in stored
-        (path,) = gns3.root.glob(f"images/**/{image}")
-        # What cloud-init's NoCloud looks for: an iso9660 volume labelled cidata (blkid's view).
-        probe = subprocess.run(["blkid", "-o", "export", str(path)], capture_output=True, text=True)
-        assert "LABEL=cidata" in probe.stdout and "TYPE=iso9660" in probe.stdout, probe.stdout
-        seed = read_nocloud_seed(path.read_bytes())
-        assert seed["user-data"] == cloud_config(day0[name])
-        meta = yaml.safe_load(seed["meta-data"])
-        assert meta == {"instance-id": f"{pid}-{nodes[name].node_id}", "local-hostname": name.lower()}
-    assert "cdrom_image" not in nodes["R1"].properties or not nodes["R1"].properties["cdrom_image"]
+        for name in linux:
+            node = nodes[name]
+            assert node.properties.get("cdrom_image") == seed_file(node.node_id)
+            data = api.read_node_file(pid, node.node_id, seed_file(node.node_id))
+            # What cloud-init's NoCloud looks for: an iso9660 volume labelled cidata (blkid's view).
+            (tmp_path / "seed.iso").write_bytes(data)
+            probe = subprocess.run(
+                ["blkid", "-o", "export", str(tmp_path / "seed.iso")], capture_output=True, text=True
+            )
+            assert "LABEL=cidata" in probe.stdout and "TYPE=iso9660" in probe.stdout, probe.stdout
+            seed = read_nocloud_seed(data)
+            assert seed["user-data"] == cloud_config(day0[name])
+            meta = yaml.safe_load(seed["meta-data"])
+            assert meta == {"instance-id": f"{pid}-{node.node_id}", "local-hostname": name.lower()}
+        assert not nodes["R1"].properties.get("cdrom_image")
 
 
 def test_node_start_cannot_work_here_and_says_what_to_install(built: dict[str, Any]) -> None:
@@ -187,13 +223,11 @@ def test_second_up_changes_nothing(built: dict[str, Any], gns3: gns3_server.Runn
     with Gns3Client(settings(gns3)) as api:
         again = snapshot(api, built["provider"].plan.name)
     assert again["nodes"] == built["state"]["nodes"] and again["links"] == built["state"]["links"]
-    with Gns3Client(settings(gns3)) as api:  # no seed made again: each still names its node's id
+    with Gns3Client(settings(gns3)) as api:  # the seed is the first one, naming its node
         pid = again["project"].project_id
-        seeds = {i.filename for i in api.images() if i.filename.endswith("-seed.iso")}
-        assert len(seeds) == len([n for n in built["site"].nodes if n.kind in ("server", "pc")])
         dns = next(n for n in api.nodes(pid) if n.name == "DNS")
-        (path,) = gns3.root.glob(f"images/**/{seed_image(again['project'].name, 'DNS')}")
-        assert dns.node_id in read_nocloud_seed(path.read_bytes())["meta-data"]
+        seed = read_nocloud_seed(api.read_node_file(pid, dns.node_id, seed_file(dns.node_id)))
+        assert yaml.safe_load(seed["meta-data"])["instance-id"] == f"{pid}-{dns.node_id}"
 
 
 def test_wrong_password_says_which_variables_to_set(gns3: gns3_server.RunningServer) -> None:
@@ -244,6 +278,19 @@ def test_missing_template_is_named(gns3: gns3_server.RunningServer, templates: N
         GNS3Provider(site, settings=settings(gns3)).up()
 
 
+def test_an_unknown_compute_is_named_with_the_ones_there(
+    gns3: gns3_server.RunningServer, templates: None, tmp_path: Path
+) -> None:
+    targets = TARGETS.replace("{groups: {pcs: vm2}}", "{groups: {pcs: vm2}, nodes: {R1: vm9}}")
+    site = load_site(copy_site(tmp_path, targets=targets))
+    with Gns3Client(settings(gns3)) as api:
+        before = sorted(p.name for p in api.projects())
+    with pytest.raises(Gns3Error, match=r"no compute 'vm9'.*gns3\.computes \(computes: local, vm2\)"):
+        GNS3Provider(site, settings=settings(gns3)).up()
+    with Gns3Client(settings(gns3)) as api:  # refused before anything was made
+        assert sorted(p.name for p in api.projects()) == before
+
+
 def test_builtin_management_switch_needs_dynamips(
     gns3: gns3_server.RunningServer, templates: None, tmp_path: Path
 ) -> None:
@@ -260,13 +307,14 @@ def test_builtin_management_switch_needs_dynamips(
 
 def test_down_leaves_the_server_as_it_was(built: dict[str, Any], gns3: gns3_server.RunningServer) -> None:
     removed = built["provider"].down()
-    assert removed[0] == f"project {built['provider'].plan.name}"
-    assert len(removed) == 1 + len([n for n in built["site"].nodes if n.kind in ("server", "pc")])
+    assert removed == [f"project {built['provider'].plan.name}"]
     with Gns3Client(settings(gns3)) as api:
         assert sorted(p.name for p in api.projects()) == built["before"]
+        # Every image there before is kept, none added (GNS3 registers its own empty disks,
+        # emptyNNG.qcow2, once a qemu node exists).
         images = {i.filename for i in api.images()}
-        # Every image there before is kept and no seed is left (GNS3 registers its own empty
-        # disks, emptyNNG.qcow2, once a qemu node exists).
-        assert set(built["images"]) <= images and not [i for i in images if i.endswith("-seed.iso")]
+        assert set(built["images"]) <= images and all(
+            i.startswith("empty") for i in images - set(built["images"])
+        )
     with pytest.raises(LabError, match="no GNS3 project"):
         built["provider"].status()

@@ -199,10 +199,3 @@ def test_bootstrap_print_gives_every_node_its_day0_and_touches_nothing(
             _sh_syntax_ok(script)
         else:
             assert f"hostname {node.name}\n" in text and "username admin privilege 15 secret dev-pw-1" in text
-
-
-def test_a_seed_image_name_stays_one_plain_file_name() -> None:
-    from automation.providers.gns3.project import seed_image
-
-    assert seed_image("../../etc/x", "PC1") == "etc-x-pc1-seed.iso"
-    assert seed_image("My Lab", "BE-PC1") == "my-lab-be-pc1-seed.iso"

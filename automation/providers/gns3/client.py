@@ -191,9 +191,6 @@ class Gns3Client:
     def upload_image(self, filename: str, data: bytes) -> None:
         self.request("POST", f"/v3/images/upload/{filename}", f"upload image {filename}", content=data)
 
-    def delete_image(self, filename: str) -> None:
-        self.request("DELETE", f"/v3/images/{filename}", f"delete image {filename}")
-
     def templates(self) -> list[Template]:
         return self._list(Template, "/v3/templates", "list templates")
 

@@ -1,8 +1,9 @@
 """Make a GNS3 project match its plan, and undo only what the toolkit made.
 
 Reconciling adds what is missing (project, nodes, links, day-0 files of new nodes: an IOS config
-disk, a Linux node's cloud-init seed ISO uploaded as an image and put in its CD drive) and leaves
-everything else as it is, so a second `up` changes nothing. What the toolkit created is written
+disk, a Linux node's cloud-init seed ISO in its CD drive) and leaves everything else as it is, so
+a second `up` changes nothing. Day-0 files are node files: they live in the node's folder on
+whichever compute runs it, and go with the node. What the toolkit created is written
 into the project itself (project variables), so `down` in another process, or after a crash,
 removes exactly that: the whole project if the toolkit made it, else only the nodes it added.
 """
@@ -10,7 +11,6 @@ removes exactly that: the whole project if the toolkit made it, else only the no
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +26,10 @@ CREATED_VAR = "mastertech_created"  # "project", or the ids of the nodes the too
 WHOLE_PROJECT = "project"
 
 
-def seed_image(project: str, node: str) -> str:
-    """The image name of a node's cloud-init seed: GNS3 images are global, so the project is in it;
-    only [a-z0-9_-] from either name, so no name can reach another path of the image store."""
-    stem = re.sub(r"[^a-z0-9_-]+", "-", f"{project}-{node}".lower()).strip("-")
-    return f"{stem}-seed.iso"
+def seed_file(node_id: str) -> str:
+    """A Linux node's seed, as a file of its own folder. GNS3 looks for a relative CD image in
+    its image folders first and the node's folder last: the node id keeps the name its own."""
+    return f"mastertech-cidata-{node_id}.iso"
 
 
 @dataclass
@@ -73,8 +72,30 @@ def _templates(api: Gns3Client, plan: ProjectPlan) -> dict[str, Template]:
     return {name: by_name[name] for name in wanted}
 
 
-def _create_node(api: Gns3Client, pid: str, planned: PlannedNode, templates: dict[str, Template]) -> Node:
-    place: dict[str, Any] = {"x": planned.x, "y": planned.y, "compute_id": planned.compute}
+def _computes(api: Gns3Client, plan: ProjectPlan) -> dict[str, str]:
+    """The compute_id of every compute the plan names, by name or id (GNS3 3.x ids are UUIDs, so
+    targets.yaml names them as GNS3 shows them; `local` is the controller's own)."""
+    known = api.computes()
+    ids = (
+        {"local": "local"}
+        | {c.compute_id: c.compute_id for c in known}
+        | {c.name: c.compute_id for c in known}
+    )
+    wanted = sorted({n.compute for n in plan.nodes})
+    missing = [w for w in wanted if w not in ids]
+    if missing:
+        listed = ", ".join(["local", *sorted(c.name or c.compute_id for c in known)])
+        raise Gns3Error(
+            f"GNS3 at {api.settings.url} has no compute {', '.join(map(repr, missing))}; register it in GNS3 "
+            f"(Computes) or name one of its computes in targets.yaml gns3.computes (computes: {listed})"
+        )
+    return {w: ids[w] for w in wanted}
+
+
+def _create_node(
+    api: Gns3Client, pid: str, planned: PlannedNode, templates: dict[str, Template], compute: str
+) -> Node:
+    place: dict[str, Any] = {"x": planned.x, "y": planned.y, "compute_id": compute}
     if planned.template is not None:
         node = api.node_from_template(pid, templates[planned.template], planned.name, place)
         if node.name != planned.name:  # the 3.0 API names the node after the template
@@ -95,6 +116,7 @@ def reconcile(
     give new Linux nodes their day-0 as a cloud-init seed in their CD drive."""
     done: list[str] = []
     templates = _templates(api, plan)
+    computes = _computes(api, plan)
     project = _ensure_project(api, plan, site, done)
     pid = project.project_id
     nodes = {n.name: n for n in api.nodes(pid)}
@@ -102,7 +124,7 @@ def reconcile(
     for planned in plan.nodes:
         if planned.name in nodes:
             continue
-        node = _create_node(api, pid, planned, templates)
+        node = _create_node(api, pid, planned, templates, computes[planned.compute])
         nodes[planned.name] = node
         new.append(planned.name)
         done.append(f"node {planned.name} on compute {planned.compute}")
@@ -119,24 +141,22 @@ def reconcile(
             api.write_node_file(pid, node.node_id, CONFIG_ZIP, config_zip(entry))
             done.append(f"day-0 of {planned.name} on its config disk")
         elif linux_seed and entry and entry.platform == "linux":
-            nodes[planned.name] = _seed(api, plan.name, pid, node, entry, template)
+            nodes[planned.name] = _seed(api, pid, node, entry, template)
             done.append(f"day-0 of {planned.name} as a cloud-init seed in its CD drive")
     _links(api, plan, pid, nodes, done)
     project = next(p for p in api.projects() if p.project_id == pid)
     return Reconciled(project, nodes, templates, done, new)
 
 
-def _seed(api: Gns3Client, project: str, pid: str, node: Node, day0: Day0, template: Template | None) -> Node:
+def _seed(api: Gns3Client, pid: str, node: Node, day0: Day0, template: Template | None) -> Node:
     if node.node_type != "qemu":
         raise Gns3Error(
             f"{node.name}: targets.yaml gns3.linux_day0 is cloud_init, but its template "
             f"{template.name if template else ''!r} makes a {node.node_type} node; use a qemu template or "
             "linux_day0: console"
         )
-    name = seed_image(project, node.name)
-    if any(image.filename == name for image in api.images()):
-        api.delete_image(name)  # left by an earlier run: its day-0 may be stale
-    api.upload_image(name, nocloud_seed(day0, instance_id=f"{pid}-{node.node_id}"))
+    name = seed_file(node.node_id)
+    api.write_node_file(pid, node.node_id, name, nocloud_seed(day0, instance_id=f"{pid}-{node.node_id}"))
     return api.update_node(pid, node.node_id, {"properties": {"cdrom_image": name}})
 
 
@@ -220,18 +240,11 @@ def remove(api: Gns3Client, name: str, keep_project: bool) -> list[str]:
             if node.status != "stopped":
                 api.stop_node(pid, node)
         return [f"stopped {n.name}" for n in ours if n.status != "stopped"]
-    seeds = {seed_image(name, n.name) for n in ours}
     if created == WHOLE_PROJECT:
         api.delete_project(pid)
-        removed = [f"project {name}"]
-    else:
-        for node in ours:
-            api.delete_node(pid, node.node_id)
-        keep = [v for v in project.variables or [] if v.name != CREATED_VAR]
-        api.set_variables(pid, keep)
-        removed = [f"node {n.name}" for n in ours]
-    for image in api.images():
-        if image.filename in seeds:
-            api.delete_image(image.filename)
-            removed.append(f"image {image.filename}")
-    return removed
+        return [f"project {name}"]
+    for node in ours:
+        api.delete_node(pid, node.node_id)
+    keep = [v for v in project.variables or [] if v.name != CREATED_VAR]
+    api.set_variables(pid, keep)
+    return [f"node {n.name}" for n in ours]
