@@ -14,11 +14,13 @@ The VM image is built once (tests/providers/linux_hosts.py). Namespaces start wi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import os
 import re
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -68,20 +70,34 @@ def _wire(ns: str, name: str) -> list[subprocess.Popen[bytes]]:
     return [dhcp_server(ns, "vm0")]
 
 
+@dataclass
+class Booted:
+    vm: Vm
+    ns: str
+
+
 @pytest.fixture(scope="module")
-def vm_image() -> object:
-    return image()
-
-
-@pytest.fixture
-def vm(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Vm, str]]:
-    name = request.param
-    with namespace(f"mt-vmtest-{os.getpid() % 10000}-{name.lower()}") as ns:
-        machine = Vm(name, ns, tmp_path)
-        try:
-            yield machine, ns
-        finally:
-            machine.stop()
+def vms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Booted]]:
+    """Both VMs started at once, each on its own TCG vCPU (the two boots overlap): DNS boots to
+    its console login without cloud-init, BE-PC1 with its seed in the CD drive."""
+    img = image()
+    tmp = tmp_path_factory.mktemp("vms")
+    with contextlib.ExitStack() as stack:
+        booted: dict[str, Booted] = {}
+        for name, cloud_init in (("DNS", False), ("BE-PC1", True)):
+            ns = stack.enter_context(namespace(f"mt-vmtest-{os.getpid() % 10000}-{name.lower()}"))
+            machine = Vm(name, ns, tmp)
+            stack.callback(machine.stop)
+            seed = None
+            if cloud_init:
+                seed = tmp / f"{name}-seed.iso"
+                seed.write_bytes(nocloud_seed(_day0(SITE, name), instance_id=f"vmtest-{name.lower()}"))
+            machine.start(img, cloud_init=cloud_init, seed=seed)
+            for proc in _wire(ns, name):
+                stack.callback(proc.wait, 10)
+                stack.callback(proc.terminate)
+            booted[name] = Booted(machine, ns)
+        yield booted
     assert not Path("/tmp/pwned-vm").exists()
 
 
@@ -90,12 +106,8 @@ def _wait_ssh(ns: str, address: str, what: str) -> None:
         raise AssertionError(f"no SSH login on {address} within {BOOT_BUDGET:.0f} s ({what})")
 
 
-@pytest.mark.parametrize("vm", ["DNS"], indirect=True)
-def test_console_day0_on_a_booting_vm_survives_a_reboot(vm: tuple[Vm, str], vm_image: object) -> None:
-    machine, ns = vm
-    machine.start(vm_image, cloud_init=False)  # type: ignore[arg-type]
-    dhcp = _wire(ns, "DNS")
-    assert not dhcp
+def test_console_day0_on_a_booting_vm_survives_a_reboot(vms: dict[str, Booted]) -> None:
+    machine, ns = vms["DNS"].vm, vms["DNS"].ns
     assert machine.console is not None
     run = bootstrap_linux_console(
         "DNS", "127.0.0.1", machine.console.port, _day0(SITE, "DNS"), ConsoleLogin("root", FIRST_PASSWORD),
@@ -125,27 +137,16 @@ def test_console_day0_on_a_booting_vm_survives_a_reboot(vm: tuple[Vm, str], vm_i
     assert f"inet {server.address} " in again.stdout and again.stdout.split()[-1] != before
 
 
-@pytest.mark.parametrize("vm", ["BE-PC1"], indirect=True)
-def test_cloud_init_seed_day0_on_a_booting_vm(vm: tuple[Vm, str], vm_image: object, tmp_path: Path) -> None:
-    machine, ns = vm
-    day0 = _day0(SITE, "BE-PC1")
-    seed = tmp_path / "seed.iso"
-    seed.write_bytes(nocloud_seed(day0, instance_id="vmtest-be-pc1"))
-    machine.start(vm_image, cloud_init=True, seed=seed)  # type: ignore[arg-type]
-    dhcp = _wire(ns, "BE-PC1")
-    try:
-        address = _mgmt("BE-PC1")
-        _wait_ssh(ns, address, "cloud-init running the seed's day-0")
-        show = "hostname; ip -4 -o address show dev eth0; ip route show default; ls /run/mastertech-day0.sh"
-        until(lambda: "default via" in ssh(ns, address, PASSWORD, show).stdout, 60, 2)
-        shown = ssh(ns, address, PASSWORD, show)
-        assert shown.stdout.splitlines()[0] == "be-pc1", shown.stdout
-        assert re.search(r"inet 10\.77\.0\.1[0-5]\d/24", shown.stdout), shown.stdout
-        assert "default via 10.77.0.1 dev eth0" in shown.stdout
-        assert "No such file" in shown.stderr  # the script (it holds the password) is gone
-        status = ssh(ns, address, PASSWORD, "cloud-init status --wait --long")
-        assert "status: done" in status.stdout and "NoCloud" in status.stdout, status.stdout
-    finally:
-        for proc in dhcp:
-            proc.terminate()
-            proc.wait(10)
+def test_cloud_init_seed_day0_on_a_booting_vm(vms: dict[str, Booted]) -> None:
+    ns = vms["BE-PC1"].ns
+    address = _mgmt("BE-PC1")
+    _wait_ssh(ns, address, "cloud-init running the seed's day-0")
+    show = "hostname; ip -4 -o address show dev eth0; ip route show default; ls /run/mastertech-day0.sh"
+    until(lambda: "default via" in ssh(ns, address, PASSWORD, show).stdout, 60, 2)
+    shown = ssh(ns, address, PASSWORD, show)
+    assert shown.stdout.splitlines()[0] == "be-pc1", shown.stdout
+    assert re.search(r"inet 10\.77\.0\.1[0-5]\d/24", shown.stdout), shown.stdout
+    assert "default via 10.77.0.1 dev eth0" in shown.stdout
+    assert "No such file" in shown.stderr  # the script (it holds the password) is gone
+    status = ssh(ns, address, PASSWORD, "cloud-init status --wait --long")
+    assert "status: done" in status.stdout and "NoCloud" in status.stdout, status.stdout
