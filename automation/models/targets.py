@@ -137,7 +137,7 @@ class Targets:
         defs = self.file.cml.node_definitions
         return str(defs.get(kind, DEFAULT_NODE_DEFINITIONS[kind]))  # type: ignore[call-overload]
 
-    def linux_day0(self, kind: str) -> str:
+    def cml_linux_day0(self, kind: str) -> str:
         """ "cloud-init" or "shell": how a CML Linux node of `kind` takes its day-0."""
         chosen = self.file.cml.linux_day0.get(kind)  # type: ignore[call-overload]
         if chosen is not None:

@@ -35,13 +35,22 @@ def ssh_banner(endpoint: Endpoint, timeout: float = BANNER_TIMEOUT) -> str | Non
         return exc.strerror or type(exc).__name__
 
 
+def ssh_silent(endpoints: dict[str, Endpoint], timeout: float = BANNER_TIMEOUT) -> dict[str, str]:
+    """The endpoints with no SSH server answering, and why; probed side by side."""
+    names = list(endpoints)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda n: ssh_banner(endpoints[n], timeout), names))
+    return {n: why for n, why in zip(names, answers, strict=True) if why is not None}
+
+
 def wait_for_ssh(endpoints: dict[str, Endpoint], budget: float, hint: str, interval: float = 2.0) -> None:
-    """Return once every endpoint answers SSH; LabError naming the silent ones after `budget` s."""
-    silent: dict[str, str] = {}
+    """Return once every endpoint answered SSH (each is asked until it does, all side by side);
+    LabError naming the silent ones after `budget` s."""
+    silent = {n: "not asked yet" for n in endpoints}
 
     def all_answer() -> bool:
         nonlocal silent
-        silent = {n: why for n, e in endpoints.items() if (why := ssh_banner(e, timeout=2))}
+        silent = ssh_silent({n: endpoints[n] for n in silent}, timeout=2)
         return not silent
 
     if not until(all_answer, budget, interval):
@@ -62,12 +71,11 @@ class StaticProvider:
 
     def up(self) -> LabStatus:
         nodes = [n for n in self.site.nodes if n.kind != "pc" and n.name in self.file.nodes]
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            answers = list(pool.map(lambda n: ssh_banner(self.file.nodes[n.name]), nodes))
+        silent = ssh_silent({n.name: self.file.nodes[n.name] for n in nodes})
         dead = [
-            f"{n.name} ({self.file.nodes[n.name].host}:{self.file.nodes[n.name].port}: {why})"
-            for n, why in zip(nodes, answers, strict=True)
-            if why is not None
+            f"{n.name} ({self.file.nodes[n.name].host}:{self.file.nodes[n.name].port}: {silent[n.name]})"
+            for n in nodes
+            if n.name in silent
         ]
         if dead:
             raise LabError(f"no SSH answer from {', '.join(dead)}; check {self.file.path} and the lab")

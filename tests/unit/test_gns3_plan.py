@@ -158,7 +158,7 @@ def test_cml_linux_configuration_follows_the_node_definition(tmp_path: Path) -> 
     assert nodes[site.pcs[0].name]["configuration"].startswith("#!/bin/sh\n")
     site = with_targets(tmp_path / "b", "cml:\n  linux_day0: {server: shell, pc: cloud-init}\n")
     targets = load_targets(site)
-    assert (targets.linux_day0("server"), targets.linux_day0("pc")) == ("shell", "cloud-init")
+    assert (targets.cml_linux_day0("server"), targets.cml_linux_day0("pc")) == ("shell", "cloud-init")
 
 
 def test_cml_yaml_nodes_interfaces_and_links() -> None:

@@ -28,7 +28,7 @@ def _interfaces(kind: str) -> list[Interface]:
 
 def node_configuration(day0: Day0, targets: Targets) -> str:
     """What CML gets as a node's `configuration`: IOS text, a shell script, or cloud-init user data."""
-    if day0.platform == "linux" and targets.linux_day0(day0.kind) == "cloud-init":
+    if day0.platform == "linux" and targets.cml_linux_day0(day0.kind) == "cloud-init":
         return cloud_config(day0)
     return day0.text
 

@@ -13,6 +13,7 @@ has a budget scaled by the delay factor.
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import re
 import time
@@ -26,6 +27,7 @@ from automation.secrets import ConsoleLogin
 log = logging.getLogger(__name__)
 
 STAGE = "/tmp/.mastertech-day0"  # .b64, .sh and .log are made beside this stem
+EXIT_STATUS = re.compile(r"mt-rc-(\d+)-end")  # what the run prints after the script
 
 
 class LinuxDialogue(Frozen):
@@ -116,8 +118,10 @@ async def bootstrap_linux_console(
     started = time.monotonic()
     stream = await connect(host, port, node, b.connect)
     encoded = base64.b64encode(day0.text.encode()).decode()
+    staged = False  # copies of the script (it holds the password) may be on the host
     try:
         met = await _login(stream, node, login, dialogue, b)
+        staged = True
         root = login.username == "root"
         await _command(stream, node, dialogue.quiet, 1, b.line)
         await _command(stream, node, f"rm -f {STAGE}.b64 {STAGE}.sh", 2, b.line)
@@ -131,6 +135,7 @@ async def bootstrap_linux_console(
         stream.buffer = ""
         stream.send(f"{run}; rc=$?; rm -f {STAGE}.b64 {STAGE}.sh; echo mt-rc-$rc-end\r")
         rc = await _finish(stream, node, login, dialogue, b)
+        staged = False
         if rc != 0:
             tail = await _command(stream, node, f"tail -n 5 {STAGE}.log", 4, b.line)
             lines = [ln for ln in tail.splitlines() if ln.strip() and not ln.startswith("mt-")]
@@ -141,6 +146,10 @@ async def bootstrap_linux_console(
     except (EOFError, ConnectionError) as exc:
         raise DeviceError(f"{node}: the console at {host}:{port} closed during day-0 ({exc})") from None
     finally:
+        if staged:  # a failure half way: leave no copy of the password behind, as far as we can
+            with contextlib.suppress(ConnectionError, OSError, RuntimeError):
+                stream.send(f"\x03\rrm -f {STAGE}.b64 {STAGE}.sh\r")
+                await stream.writer.drain()
         await stream.close()
     return BootstrapResult(node, time.monotonic() - started, tuple(met))
 
@@ -149,7 +158,7 @@ async def _finish(
     stream: TelnetStream, node: str, login: ConsoleLogin, d: LinuxDialogue, b: LinuxBudgets
 ) -> int:
     """Wait for the script's exit status, giving sudo the password if it asks."""
-    patterns = {"rc": re.compile(r"mt-rc-(\d+)-end"), "password": re.compile(d.password)}
+    patterns = {"rc": EXIT_STATUS, "password": re.compile(d.password)}
     asked = False
     while True:
         try:
@@ -157,7 +166,7 @@ async def _finish(
         except TimeoutError:
             raise DeviceError(f"{node}: the day-0 script did not finish within {b.run:.0f} s") from None
         if key == "rc":
-            found = re.search(r"mt-rc-(\d+)-end", text)
+            found = EXIT_STATUS.search(text)
             assert found is not None
             return int(found[1])
         if asked or login.password is None:

@@ -27,7 +27,7 @@ from automation.providers.gns3.models import Node
 from automation.providers.gns3.plan import ProjectPlan, plan_project
 from automation.providers.gns3.project import find_project, reconcile, remove
 from automation.providers.gns3.settings import Gns3Settings, gns3_settings
-from automation.providers.static import ssh_banner, wait_for_ssh
+from automation.providers.static import ssh_silent, wait_for_ssh
 from automation.secrets import console_login, device_credentials, enable_secret, server_credentials
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,9 @@ class GNS3Provider:
         return str(host), node.console
 
     def _bootstrap(self, names: list[str], nodes: dict[str, Node], day0: dict[str, Day0]) -> None:
-        todo = [n for n in names if ssh_banner(self.endpoints()[n], timeout=2) is not None]
+        endpoints = self.endpoints()
+        silent = ssh_silent({n: endpoints[n] for n in names}, timeout=2)
+        todo = [n for n in names if n in silent]
         if not todo:
             return
 
